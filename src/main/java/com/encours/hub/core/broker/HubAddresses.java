@@ -1,0 +1,42 @@
+package com.encours.hub.core.broker;
+
+import java.util.List;
+
+/**
+ * Names of the hub's addresses and queues as declared in {@code broker/broker.xml}, for Java code that
+ * needs them (ops, tests). Routes name them directly in their endpoint URIs.
+ */
+public final class HubAddresses {
+
+    public static final String ERP_ITEMS = "erp.items";
+    public static final String LEDGER_CHANGES = "ledger.changes";
+    public static final String FINANCE_OUT = "finance.out";
+
+    /** Addresses whose failed messages ops can see, retry or discard. */
+    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, FINANCE_OUT);
+
+    /** Message properties the hub sets; JMS property names must be Java identifiers. */
+    public static final String MESSAGE_ID = "hubMessageId";
+    public static final String RECORD_TYPE = "hubRecordType";
+    public static final String CONNECTOR_ID = "hubConnectorId";
+    public static final String FAILURE_REASON = "hubFailureReason";
+    public static final String ORIGIN_QUEUE = "hubOriginQueue";
+    public static final String QUARANTINED_AT = "hubQuarantinedAt";
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+    private HubAddresses() {
+    }
+
+    public static String deadLetterQueue(String address) {
+        return "DLQ." + address;
+    }
+
+    public static String quarantineQueue(String address) {
+        return "invalid." + address;
+    }
+
+    /** Fully qualified queue name: sending to it reaches that one queue, not every queue of the address. */
+    public static String fqqn(String address, String queue) {
+        return address + "::" + queue;
+    }
+}

@@ -1,0 +1,3 @@
+package com.encours.hub.core.model;
+
+public enum ItemStatus { OPEN, PARTIAL, CLEARED, REVERSED, CANCELLED }

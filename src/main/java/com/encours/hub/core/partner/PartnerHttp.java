@@ -1,0 +1,131 @@
+package com.encours.hub.core.partner;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * The one way the hub calls a partner over HTTP. It retries 5xx and network failures with backoff,
+ * waits out a 429's Retry-After, never retries a 401/403, and counts calls per connector and outcome.
+ * Request and response bodies are never logged: they carry personal and financial data.
+ */
+@Component
+public class PartnerHttp {
+
+    private static final Logger log = LoggerFactory.getLogger(PartnerHttp.class);
+    private static final long MAX_BODY_CHARS = 32L * 1024 * 1024;
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private final MeterRegistry meters;
+
+    public PartnerHttp(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /**
+     * Sends the request built by {@code request} (rebuilt on every attempt, so a refreshed token is used)
+     * and returns the first 2xx response.
+     */
+    public HttpResponse<String> send(String connectorId, RetryPolicy policy, RequestFactory request) {
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest httpRequest = request.build();
+            String target = httpRequest.method() + " " + httpRequest.uri().getPath();
+            HttpResponse<String> response;
+            try {
+                response = client.send(httpRequest, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                count(connectorId, "unreachable");
+                if (attempt >= policy.maxAttempts()) {
+                    throw new PartnerException(connectorId, 0, true,
+                            target + " unreachable after " + attempt + " attempts: " + e, e);
+                }
+                pause(connectorId, target, policy.backoffAfter(attempt), "network error " + e.getClass().getSimpleName());
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PartnerException(connectorId, 0, true, target + " interrupted", e);
+            }
+            int status = response.statusCode();
+            count(connectorId, String.valueOf(status));
+            if (status >= 200 && status < 300) {
+                if (response.body() != null && response.body().length() > MAX_BODY_CHARS) {
+                    throw new PartnerException(connectorId, status, false, target + " answered an oversized body", null);
+                }
+                return response;
+            }
+            if (status == 401 || status == 403) {
+                throw new PartnerAuthenticationException(connectorId, status,
+                        target + " refused our credentials (HTTP " + status + "); not retried");
+            }
+            if (status == 429) {
+                Duration wait = retryAfter(response).orElse(policy.backoffAfter(attempt));
+                if (attempt >= policy.maxAttempts() || wait.compareTo(policy.maxRetryAfter()) > 0) {
+                    throw new PartnerException(connectorId, status, true,
+                            target + " rate limited (HTTP 429, Retry-After " + wait.toSeconds() + "s)", null);
+                }
+                pause(connectorId, target, wait, "HTTP 429");
+                continue;
+            }
+            if (status >= 500 || status == 408) {
+                if (attempt >= policy.maxAttempts()) {
+                    throw new PartnerException(connectorId, status, true,
+                            target + " failed with HTTP " + status + " after " + attempt + " attempts", null);
+                }
+                pause(connectorId, target, policy.backoffAfter(attempt), "HTTP " + status);
+                continue;
+            }
+            throw new PartnerException(connectorId, status, false, target + " rejected with HTTP " + status, null);
+        }
+    }
+
+    /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").map(String::trim).flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                    Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                    return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+                } catch (DateTimeParseException notADate) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    private void pause(String connectorId, String target, Duration wait, String why) {
+        log.warn("{}: {} answered {}; trying again in {} ms", connectorId, target, why, wait.toMillis());
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PartnerException(connectorId, 0, true, target + " interrupted while waiting to retry", e);
+        }
+    }
+
+    private void count(String connectorId, String outcome) {
+        meters.counter("hub.partner.calls", "connector", connectorId, "outcome", outcome).increment();
+    }
+
+    /** Builds a fresh request for each attempt. */
+    @FunctionalInterface
+    public interface RequestFactory {
+        HttpRequest build();
+    }
+}
