@@ -10,6 +10,7 @@ create table debtor (
     name              varchar(256) not null,
     country           varchar(2),
     identifiers_hash  varchar(64)  not null,
+    version           varchar(32)  not null,
     payload           text         not null,
     created_at        timestamp with time zone not null,
     updated_at        timestamp with time zone not null
@@ -30,6 +31,7 @@ create table open_item (
     source_system         varchar(64)  not null,
     company               varchar(64)  not null,
     source_item_key       varchar(128) not null,
+    doc_type              varchar(16)  not null,
     doc_number            varchar(64),
     status                varchar(16)  not null,
     currency              varchar(3)   not null,
@@ -40,6 +42,8 @@ create table open_item (
     version               varchar(32)  not null,
     revision              bigint       not null,
     payload               text         not null,
+    -- the change event of this revision, re-emitted as it was if the broker redelivers the input
+    last_change           text         not null,
     source_last_modified  timestamp with time zone,
     created_at            timestamp with time zone not null,
     updated_at            timestamp with time zone not null

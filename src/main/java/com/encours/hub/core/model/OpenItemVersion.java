@@ -1,10 +1,8 @@
 package com.encours.hub.core.model;
 
+import com.encours.hub.core.Hashes;
+
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -25,20 +23,11 @@ public final class OpenItemVersion {
                         item.lastReminderDate(), item.dunningBlocked(), item.disputed(), item.disputeReason())
                 .map(value -> Objects.toString(value, ""))
                 .collect(Collectors.joining("|"));
-        return sha256(canonical).substring(0, 16);
+        return Hashes.shortSha256(canonical);
     }
 
     /** 100.5 and 100.50 are the same amount and must give the same version. */
     private static String plain(BigDecimal amount) {
         return amount == null ? "" : amount.stripTrailingZeros().toPlainString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the JVM specification", e);
-        }
     }
 }

@@ -1,0 +1,45 @@
+package com.encours.hub.bureau;
+
+import com.encours.hub.core.model.CreditAssessment;
+import com.encours.hub.core.CanonicalJson;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The latest assessment of each debtor, with the identifiers it was fetched for. */
+@Repository
+public class AssessmentCache {
+
+    private final JdbcTemplate jdbc;
+    private final CanonicalJson json;
+
+    public AssessmentCache(JdbcTemplate jdbc, CanonicalJson json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public record Cached(CreditAssessment assessment, String identifiersHash, Instant validUntil) {
+    }
+
+    public Optional<Cached> find(String hubId) {
+        return jdbc.query("select payload, identifiers_hash, valid_until from credit_assessment where hub_id = ?",
+                (rs, n) -> new Cached(json.read(rs.getString(1), CreditAssessment.class), rs.getString(2), rs.getTimestamp(3).toInstant()),
+                hubId).stream().findFirst();
+    }
+
+    public void store(String hubId, CreditAssessment assessment, String identifiersHash) {
+        String payload = json.write(assessment);
+        Timestamp fetched = Timestamp.from(assessment.fetchedAt());
+        Timestamp validUntil = Timestamp.from(assessment.validUntil());
+        if (jdbc.update("update credit_assessment set provider = ?, identifiers_hash = ?, fetched_at = ?, valid_until = ?, "
+                + "payload = ? where hub_id = ?", assessment.provider(), identifiersHash, fetched, validUntil, payload,
+                hubId) == 0) {
+            jdbc.update("insert into credit_assessment (hub_id, provider, identifiers_hash, fetched_at, valid_until, payload) "
+                    + "values (?, ?, ?, ?, ?, ?)", hubId, assessment.provider(), identifiersHash, fetched, validUntil, payload);
+        }
+    }
+
+}

@@ -1,0 +1,52 @@
+package com.encours.hub.core;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.jms.ConnectionFactory;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.jms.connection.JmsTransactionManager;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+
+/**
+ * The two transaction managers of the hub, declared side by side so neither is picked by accident:
+ * the database one is the default (ledger writes); routes that consume or send JMS messages in one
+ * broker transaction name {@code jmsTx} (Camel policy) or use the JMS component's transaction manager.
+ */
+@Configuration(proxyBeanMethods = false)
+public class HubInfrastructure {
+
+    @Bean
+    @Primary
+    JdbcTransactionManager transactionManager(DataSource dataSource) {
+        return new JdbcTransactionManager(dataSource);
+    }
+
+    @Bean
+    JmsTransactionManager jmsTransactionManager(ConnectionFactory connectionFactory) {
+        return new JmsTransactionManager(connectionFactory);
+    }
+
+    @Bean
+    SpringTransactionPolicy jmsTx(JmsTransactionManager jmsTransactionManager) {
+        SpringTransactionPolicy policy = new SpringTransactionPolicy(jmsTransactionManager);
+        policy.setPropagationBehaviorName("PROPAGATION_REQUIRED");
+        return policy;
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Amounts leave the hub as written (1E+3 would be legal JSON but a trap for finance systems). */
+    @Bean
+    Jackson2ObjectMapperBuilderCustomizer plainBigDecimals() {
+        return builder -> builder.featuresToEnable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    }
+}

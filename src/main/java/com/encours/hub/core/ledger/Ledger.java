@@ -1,0 +1,170 @@
+package com.encours.hub.core.ledger;
+
+import com.encours.hub.core.Hashes;
+import com.encours.hub.core.model.ChangeKind;
+import com.encours.hub.core.model.Debtor;
+import com.encours.hub.core.model.DebtorIdentifier;
+import com.encours.hub.core.model.ItemStatus;
+import com.encours.hub.core.model.LedgerChange;
+import com.encours.hub.core.model.OpenItem;
+import com.encours.hub.core.model.OpenItemVersion;
+import com.encours.hub.core.CanonicalJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The hub's memory of every open item and debtor. Items are upserted by natural key; a change event
+ * comes out only when a business field changed. Each write is one database transaction.
+ *
+ * <p>The database commits before the broker transaction that consumed the input. If the hub dies
+ * between the two, the broker redelivers the input: the ledger then sees no change, but re-emits the
+ * change it recorded, under the same duplicate id, so the event is neither lost nor doubled.
+ */
+@Service
+public class Ledger {
+
+    private final LedgerRepository repository;
+    private final CanonicalJson json;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public Ledger(LedgerRepository repository, CanonicalJson json, PlatformTransactionManager transactionManager,
+                  Clock clock, MeterRegistry meters) {
+        this.repository = repository;
+        this.json = json;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Records the debtor as the ERP describes it now; returns its hub id. */
+    public String applyDebtor(Debtor debtor) {
+        return transactions.execute(status -> {
+            Instant now = clock.instant();
+            String version = Hashes.shortSha256(json.write(new Debtor(null, debtor.sourceSystem(), debtor.company(),
+                    debtor.debtorRef(), debtor.name(), debtor.country(), sorted(debtor.identifiers()), debtor.address(),
+                    debtor.email(), debtor.phone(), debtor.customerType(), debtor.paymentTerms(),
+                    debtor.internalCreditLimit(), debtor.currency(), debtor.blocked(), null)));
+            String identifiersHash = identifiersHash(debtor.identifiers());
+            Optional<LedgerRepository.StoredDebtor> stored = repository.findDebtorByKey(debtor.debtorKey());
+            if (stored.isEmpty()) {
+                String hubId = UUID.randomUUID().toString();
+                repository.insertDebtor(hubId, debtor.debtorKey(), debtor.sourceSystem(), debtor.company(),
+                        debtor.debtorRef(), debtor.name(), debtor.country(), identifiersHash, version,
+                        json.write(debtor.withHubId(hubId)), now);
+                repository.replaceIdentifiers(hubId, debtor.identifiers());
+                meters.counter("hub.ledger.debtors", "outcome", "new").increment();
+                return hubId;
+            }
+            String hubId = stored.get().hubId();
+            if (!version.equals(stored.get().version())) {
+                repository.updateDebtor(hubId, debtor.name(), debtor.country(), identifiersHash, version,
+                        json.write(debtor.withHubId(hubId)), now);
+                if (!identifiersHash.equals(stored.get().identifiersHash())) {
+                    repository.replaceIdentifiers(hubId, debtor.identifiers());
+                }
+                meters.counter("hub.ledger.debtors", "outcome", "changed").increment();
+            } else {
+                meters.counter("hub.ledger.debtors", "outcome", "unchanged").increment();
+            }
+            return hubId;
+        });
+    }
+
+    /**
+     * Records the item; returns the change event to publish, or nothing when nothing changed.
+     *
+     * @param redelivered the broker delivers this input again: re-emit the change of the stored revision
+     */
+    public Optional<LedgerChange> applyItem(OpenItem incoming, boolean redelivered) {
+        OpenItem item = incoming.withVersion(OpenItemVersion.of(incoming));
+        return transactions.execute(status -> {
+            Instant now = clock.instant();
+            ensureDebtor(item, now);
+            Optional<LedgerRepository.StoredItem> stored = repository.findItem(item.itemKey());
+            if (stored.isPresent() && stored.get().version().equals(item.version())) {
+                meters.counter("hub.ledger.items", "outcome", "unchanged").increment();
+                return redelivered ? Optional.of(json.read(stored.get().lastChange(), LedgerChange.class)) : Optional.empty();
+            }
+            OpenItem previous = stored.map(s -> json.read(s.payload(), OpenItem.class)).orElse(null);
+            long revision = stored.map(s -> s.revision() + 1).orElse(1L);
+            LedgerChange change = new LedgerChange(item.itemKey(), item.debtorKey(), revision, changesBetween(previous, item),
+                    previous == null ? null : previous.version(), item, now);
+            repository.upsertItem(new LedgerRepository.ItemWrite(item.itemKey(), item.debtorKey(), item.sourceSystem(),
+                    item.company(), item.sourceItemKey(), item.docType().name(), item.docNumber(), item.status().name(),
+                    item.currency().getCurrencyCode(), item.originalAmount(), item.openAmount(), item.issueDate(),
+                    item.dueDate(), item.version(), revision, json.write(item), json.write(change), item.sourceLastModified(), now),
+                    stored.isPresent());
+            meters.counter("hub.ledger.items", "outcome", previous == null ? "new" : "changed").increment();
+            return Optional.of(change);
+        });
+    }
+
+    /** An item can arrive before its debtor's master record; keep a placeholder until the record comes. */
+    private void ensureDebtor(OpenItem item, Instant now) {
+        if (repository.findDebtorByKey(item.debtorKey()).isEmpty()) {
+            Debtor placeholder = new Debtor(UUID.randomUUID().toString(), item.sourceSystem(), item.company(),
+                    item.debtorRef(), item.debtorRef(), null, List.of(), null, null, null, null, null, null, null,
+                    false, null);
+            repository.insertDebtor(placeholder.hubId(), item.debtorKey(), item.sourceSystem(), item.company(),
+                    item.debtorRef(), item.debtorRef(), null, identifiersHash(List.of()), "placeholder",
+                    json.write(placeholder), now);
+        }
+    }
+
+    static Set<ChangeKind> changesBetween(OpenItem previous, OpenItem current) {
+        if (previous == null) {
+            return EnumSet.of(ChangeKind.NEW);
+        }
+        Set<ChangeKind> changes = EnumSet.noneOf(ChangeKind.class);
+        if (previous.openAmount().compareTo(current.openAmount()) != 0
+                || previous.originalAmount().compareTo(current.originalAmount()) != 0
+                || !previous.currency().equals(current.currency())) {
+            changes.add(ChangeKind.AMOUNT);
+        }
+        if (previous.status() != current.status()) {
+            changes.add(current.status() == ItemStatus.CLEARED ? ChangeKind.CLEARED : ChangeKind.STATUS);
+        }
+        if (!previous.dueDate().equals(current.dueDate())) {
+            changes.add(ChangeKind.DUE_DATE);
+        }
+        if (!Objects.equals(previous.dunningLevel(), current.dunningLevel())
+                || !Objects.equals(previous.lastReminderDate(), current.lastReminderDate())
+                || previous.dunningBlocked() != current.dunningBlocked()) {
+            changes.add(ChangeKind.DUNNING);
+        }
+        if (previous.disputed() != current.disputed() || !Objects.equals(previous.disputeReason(), current.disputeReason())) {
+            changes.add(ChangeKind.DISPUTE);
+        }
+        if (changes.isEmpty()) {
+            changes.add(ChangeKind.OTHER);
+        }
+        return changes;
+    }
+
+    /** Hash of the identifiers, order-insensitive: a new or changed identifier means a new bureau lookup. */
+    public static String identifiersHash(List<DebtorIdentifier> identifiers) {
+        return Hashes.shortSha256(sorted(identifiers).stream().map(id -> id.scheme() + ":" + id.value())
+                .collect(Collectors.joining("|")));
+    }
+
+    private static List<DebtorIdentifier> sorted(List<DebtorIdentifier> identifiers) {
+        return identifiers.stream().distinct()
+                .sorted(Comparator.comparing(DebtorIdentifier::scheme).thenComparing(DebtorIdentifier::value)).toList();
+    }
+
+}

@@ -1,0 +1,158 @@
+package com.encours.hub.core.ledger;
+
+import com.encours.hub.core.model.DebtorIdentifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL of the ledger tables (debtor, debtor_identifier, open_item). Portable between PostgreSQL and H2. */
+@Repository
+public class LedgerRepository {
+
+    private final JdbcTemplate jdbc;
+
+    public LedgerRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record StoredDebtor(String hubId, String debtorKey, String identifiersHash, String version, String payload) {
+    }
+
+    public record StoredItem(String itemKey, String version, long revision, String payload, String lastChange) {
+    }
+
+    /** A row of open_item as the read API and the exposure computation need it. */
+    public record ItemRow(String itemKey, String debtorKey, String docType, String status, String currency,
+                          BigDecimal openAmount, LocalDate dueDate, String payload) {
+    }
+
+    public Optional<StoredDebtor> findDebtorByKey(String debtorKey) {
+        return jdbc.query("select hub_id, debtor_key, identifiers_hash, version, payload from debtor where debtor_key = ?",
+                (rs, n) -> new StoredDebtor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)), debtorKey).stream().findFirst();
+    }
+
+    public Optional<StoredDebtor> findDebtorByHubId(String hubId) {
+        return jdbc.query("select hub_id, debtor_key, identifiers_hash, version, payload from debtor where hub_id = ?",
+                (rs, n) -> new StoredDebtor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)), hubId).stream().findFirst();
+    }
+
+    public void insertDebtor(String hubId, String debtorKey, String sourceSystem, String company, String debtorRef,
+                             String name, String country, String identifiersHash, String version, String payload,
+                             Instant now) {
+        jdbc.update("""
+                insert into debtor (hub_id, debtor_key, source_system, company, debtor_ref, name, country,
+                                    identifiers_hash, version, payload, created_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                hubId, debtorKey, sourceSystem, company, debtorRef, name, country, identifiersHash, version, payload,
+                Timestamp.from(now), Timestamp.from(now));
+    }
+
+    public void updateDebtor(String hubId, String name, String country, String identifiersHash, String version,
+                             String payload, Instant now) {
+        jdbc.update("""
+                update debtor set name = ?, country = ?, identifiers_hash = ?, version = ?, payload = ?, updated_at = ?
+                where hub_id = ?""", name, country, identifiersHash, version, payload, Timestamp.from(now), hubId);
+    }
+
+    public void replaceIdentifiers(String hubId, List<DebtorIdentifier> identifiers) {
+        jdbc.update("delete from debtor_identifier where hub_id = ?", hubId);
+        identifiers.stream().distinct().forEach(id -> jdbc.update(
+                "insert into debtor_identifier (hub_id, scheme, value) values (?, ?, ?)", hubId, id.scheme().name(),
+                id.value()));
+    }
+
+    public Optional<StoredItem> findItem(String itemKey) {
+        return jdbc.query("select item_key, version, revision, payload, last_change from open_item where item_key = ?",
+                (rs, n) -> new StoredItem(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                        rs.getString(5)), itemKey).stream().findFirst();
+    }
+
+    public void upsertItem(ItemWrite item, boolean exists) {
+        Timestamp now = Timestamp.from(item.now());
+        Timestamp modified = item.sourceLastModified() == null ? null : Timestamp.from(item.sourceLastModified());
+        if (exists) {
+            jdbc.update("""
+                    update open_item set debtor_key = ?, doc_type = ?, doc_number = ?, status = ?, currency = ?, original_amount = ?,
+                           open_amount = ?, issue_date = ?, due_date = ?, version = ?, revision = ?, payload = ?,
+                           last_change = ?, source_last_modified = ?, updated_at = ?
+                    where item_key = ?""",
+                    item.debtorKey(), item.docType(), item.docNumber(), item.status(), item.currency(), item.originalAmount(),
+                    item.openAmount(), date(item.issueDate()), date(item.dueDate()), item.version(), item.revision(),
+                    item.payload(), item.lastChange(), modified, now, item.itemKey());
+        } else {
+            jdbc.update("""
+                    insert into open_item (item_key, debtor_key, source_system, company, source_item_key, doc_type, doc_number,
+                           status, currency, original_amount, open_amount, issue_date, due_date, version, revision,
+                           payload, last_change, source_last_modified, created_at, updated_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    item.itemKey(), item.debtorKey(), item.sourceSystem(), item.company(), item.sourceItemKey(),
+                    item.docType(), item.docNumber(), item.status(), item.currency(), item.originalAmount(), item.openAmount(),
+                    date(item.issueDate()), date(item.dueDate()), item.version(), item.revision(), item.payload(),
+                    item.lastChange(), modified, now, now);
+        }
+    }
+
+    /** Items of a debtor that still count in its exposure. */
+    public List<ItemRow> openItemsOf(String debtorKey) {
+        return jdbc.query("""
+                select item_key, debtor_key, doc_type, status, currency, open_amount, due_date, payload from open_item
+                where debtor_key = ? and status in ('OPEN', 'PARTIAL')""", this::itemRow, debtorKey);
+    }
+
+    public List<ItemRow> findItems(String debtorKey, String status, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = itemFilter(debtorKey, status, args);
+        args.add(offset);
+        args.add(limit);
+        return jdbc.query("select item_key, debtor_key, doc_type, status, currency, open_amount, due_date, payload from open_item"
+                + where + " order by due_date, item_key offset ? rows fetch next ? rows only", this::itemRow, args.toArray());
+    }
+
+    public long countItems(String debtorKey, String status) {
+        List<Object> args = new ArrayList<>();
+        Long count = jdbc.queryForObject("select count(*) from open_item" + itemFilter(debtorKey, status, args),
+                Long.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    private static String itemFilter(String debtorKey, String status, List<Object> args) {
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        if (debtorKey != null) {
+            where.append(" and debtor_key = ?");
+            args.add(debtorKey);
+        }
+        if (status != null) {
+            where.append(" and status = ?");
+            args.add(status);
+        }
+        return where.toString();
+    }
+
+    private ItemRow itemRow(ResultSet rs, int row) throws SQLException {
+        return new ItemRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getBigDecimal(6), rs.getDate(7).toLocalDate(), rs.getString(8));
+    }
+
+    private static Date date(LocalDate date) {
+        return date == null ? null : Date.valueOf(date);
+    }
+
+    /** Everything written for one item revision. */
+    public record ItemWrite(String itemKey, String debtorKey, String sourceSystem, String company, String sourceItemKey,
+                            String docType, String docNumber, String status, String currency, BigDecimal originalAmount,
+                            BigDecimal openAmount, LocalDate issueDate, LocalDate dueDate, String version,
+                            long revision, String payload, String lastChange, Instant sourceLastModified, Instant now) {
+    }
+}

@@ -1,0 +1,86 @@
+package com.encours.hub.erp;
+
+import com.encours.hub.config.ConnectorCatalog;
+import com.encours.hub.config.ConnectorConfigurationException;
+import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.core.ConnectorState;
+import com.encours.hub.core.broker.HubAddresses;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one extract of an ERP connector: reads what changed since the last watermarks, hands each page
+ * to the {@code erp-page} route (which maps it and puts it on {@code erp.items} in one broker
+ * transaction), then saves the new watermarks. If anything fails, the watermarks stay where they were
+ * and the next run reads the same records again; the ledger recognises the ones it already has.
+ */
+@Service
+public class ErpExtract {
+
+    private static final Logger log = LoggerFactory.getLogger(ErpExtract.class);
+
+    private final ConnectorCatalog catalog;
+    private final Map<String, ErpSource> sources;
+    private final ConnectorState state;
+    private final ProducerTemplate producer;
+    private final MeterRegistry meters;
+    private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
+
+    public ErpExtract(ConnectorCatalog catalog, List<ErpSource> sources, ConnectorState state,
+                      ProducerTemplate producer, MeterRegistry meters) {
+        this.catalog = catalog;
+        this.sources = sources.stream().collect(Collectors.toMap(ErpSource::protocol, Function.identity()));
+        this.state = state;
+        this.producer = producer;
+        this.meters = meters;
+        for (ConnectorInstance connector : catalog.enabledInstances("erp")) {
+            if (!this.sources.containsKey(connector.protocol())) {
+                throw new ConnectorConfigurationException(connector.descriptor().file(), "spec.protocol",
+                        "no ERP implementation for protocol '" + connector.protocol() + "' (known: "
+                                + this.sources.keySet() + ")");
+            }
+        }
+    }
+
+    /**
+     * Extracts now, in the calling thread. Returns false, doing nothing, when an extract of the same
+     * connector is already running (the timer and an ops request can meet).
+     */
+    public boolean run(String connectorId) {
+        ConnectorInstance connector = catalog.instance(connectorId);
+        ReentrantLock lock = running.computeIfAbsent(connectorId, id -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            log.info("{}: an extract is already running; this one is skipped", connectorId);
+            return false;
+        }
+        try {
+            Map<String, String> marks = sources.get(connector.protocol()).extract(connector,
+                    state.watermarks(connectorId), page -> {
+                        producer.sendBodyAndHeaders("direct:erp-page", page, Map.of(
+                                HubAddresses.CONNECTOR_ID, connectorId,
+                                HubAddresses.RECORD_TYPE, page.type().name()));
+                        meters.counter("hub.connector.records", "connector", connectorId, "stream", page.stream())
+                                .increment(page.records().size());
+                    });
+            state.saveWatermarks(connectorId, marks);
+            state.recordSuccess(connectorId);
+            return true;
+        } catch (RuntimeException e) {
+            state.recordError(connectorId, e.getMessage());
+            meters.counter("hub.connector.errors", "connector", connectorId).increment();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
