@@ -3,10 +3,10 @@ package com.encours.hub.bureau;
 import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.HubMessages;
-import com.encours.hub.core.exposure.ExposureCalculator;
+import com.encours.hub.core.exposure.DebtorExposure;
 import com.encours.hub.core.ledger.LedgerRepository;
+import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
-import com.encours.hub.core.model.DocType;
 import com.encours.hub.core.model.EnrichedOpenItem;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.partner.PartnerException;
@@ -15,9 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
-import java.time.LocalDate;
-import java.util.Currency;
 
 /**
  * The enrich route's step: a ledger change becomes the event finance systems receive — the item, its
@@ -29,13 +26,14 @@ public class Enrichment {
     private final LedgerRepository ledger;
     private final DebtorAssessments assessments;
     private final CanonicalJson json;
-    private final Clock clock;
+    private final DebtorExposure exposure;
 
-    public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json, Clock clock) {
+    public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
+                      DebtorExposure exposure) {
         this.ledger = ledger;
         this.assessments = assessments;
         this.json = json;
-        this.clock = clock;
+        this.exposure = exposure;
     }
 
     public void enrich(Exchange exchange) {
@@ -45,25 +43,18 @@ public class Enrichment {
                 .map(stored -> json.read(stored.payload(), Debtor.class))
                 .orElseThrow(() -> new InvalidMessageException("ledger has no debtor " + change.debtorKey()));
         var assessment = assessOrExplain(debtor);
-        var lines = ledger.openItemsOf(change.debtorKey()).stream()
-                .map(row -> new ExposureCalculator.Line(Currency.getInstance(row.currency()), row.openAmount(),
-                        row.dueDate(), DocType.CREDIT_NOTE.name().equals(row.docType())
-                        || DocType.PAYMENT.name().equals(row.docType())))
-                .toList();
-        var exposure = ExposureCalculator.compute(lines, debtor.internalCreditLimit(), debtor.currency(),
-                LocalDate.now(clock));
         String eventKey = change.itemKey() + ":" + change.revision();
         EnrichedOpenItem event = new EnrichedOpenItem("evt-" + Hashes.shortSha256(eventKey),
                 EnrichedOpenItem.EVENT_TYPE, 1, change.recordedAt(), change.revision(), change.changes(), change.item(),
                 new EnrichedOpenItem.DebtorSummary(debtor.hubId(), debtor.debtorRef(), debtor.name(), debtor.country(),
                         debtor.identifiers()),
-                assessment, exposure);
+                assessment, exposure.of(debtor));
         HubMessages.prepareNextHop(message, event.eventId(), change.debtorKey(), "finance:" + eventKey);
         message.setBody(json.write(event));
     }
 
     /** A bureau that refuses the request for good (bad credentials, bad request) will not change its mind on redelivery. */
-    private com.encours.hub.core.model.CreditAssessment assessOrExplain(Debtor debtor) {
+    private CreditAssessment assessOrExplain(Debtor debtor) {
         try {
             return assessments.current(debtor).orElse(null);
         } catch (PartnerException e) {

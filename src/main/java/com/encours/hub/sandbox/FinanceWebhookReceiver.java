@@ -1,0 +1,101 @@
+package com.encours.hub.sandbox;
+
+import com.encours.hub.config.HubProperties;
+import com.encours.hub.finance.WebhookSignature;
+import com.sun.net.httpserver.HttpExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Plays a finance system that receives the hub's webhooks: checks the signature, keeps every delivery
+ * (duplicates included, so tests can count them) and appends it to {@code <data-dir>/webhook.log},
+ * one JSON event per line, for a person to watch with {@code tail -f}.
+ */
+@Component
+@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
+public class FinanceWebhookReceiver implements SandboxSimulator {
+
+    private static final Logger log = LoggerFactory.getLogger(FinanceWebhookReceiver.class);
+    private static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final String secret;
+    private final Path logFile;
+    private final FaultPlan faults = new FaultPlan();
+    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+
+    public FinanceWebhookReceiver(HubProperties properties, @Value("${hub.data-dir}") Path dataDir) {
+        this.secret = properties.getFinance().getWebhooks().stream()
+                .filter(w -> w.getUrl() != null && w.getUrl().contains("/finance/webhook"))
+                .map(HubProperties.Webhook::getSecret).findFirst().orElse("");
+        this.logFile = dataDir.resolve("webhook.log");
+    }
+
+    /** One received delivery: the idempotency key the hub sent and the raw event. */
+    public record Delivery(String idempotencyKey, String body) {
+    }
+
+    public List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    public void reset() {
+        deliveries.clear();
+        faults.clear();
+    }
+
+    @Override
+    public String pathPrefix() {
+        return "/finance";
+    }
+
+    @Override
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod()) || !exchange.getRequestURI().getPath().equals("/finance/webhook")) {
+            exchange.sendResponseHeaders(404, -1);
+            return;
+        }
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                exchange.sendResponseHeaders(413, -1);
+                return;
+            }
+            body = new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (!WebhookSignature.verify(secret, exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER), body)) {
+            exchange.sendResponseHeaders(401, -1);
+            return;
+        }
+        deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+        appendToLog(body);
+        exchange.sendResponseHeaders(204, -1);
+    }
+
+    private synchronized void appendToLog(String body) {
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, body.replace('\n', ' ') + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            log.warn("Sandbox finance receiver cannot write {}: {}", logFile, e.getMessage());
+        }
+    }
+}
