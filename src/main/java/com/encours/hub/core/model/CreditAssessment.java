@@ -1,5 +1,7 @@
 package com.encours.hub.core.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Currency;
@@ -27,6 +29,7 @@ public record CreditAssessment(
         Instant fetchedAt,
         Instant validUntil) {
 
+    @JsonIgnore
     public boolean isRated() {
         return score != null;
     }
