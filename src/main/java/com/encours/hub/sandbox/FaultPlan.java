@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 
 /**
  * Scripted failures of a simulated partner: a queue of one-off faults, or a standing fault until
- * cleared (an outage). A fault applies only to requests whose path matches its filter.
+ * cleared (an outage). A fault applies only to requests whose path and query match its filter.
  */
 public class FaultPlan {
 
@@ -44,10 +44,10 @@ public class FaultPlan {
 
     /** Sends the fault for this exchange if one is due; returns whether it did. */
     boolean apply(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
+        String request = exchange.getRequestURI().toString();
         Fault fault = outage.get();
-        if (fault == null || !fault.appliesTo().test(path)) {
-            fault = next.stream().filter(f -> f.appliesTo().test(path)).findFirst().orElse(null);
+        if (fault == null || !fault.appliesTo().test(request)) {
+            fault = next.stream().filter(f -> f.appliesTo().test(request)).findFirst().orElse(null);
             if (fault == null || !next.remove(fault)) {
                 return false;
             }
@@ -72,7 +72,7 @@ public class FaultPlan {
 
     /**
      * @param delay     held before answering (a slow partner; longer than the client timeout is a timeout)
-     * @param appliesTo which request paths it hits
+     * @param appliesTo which requests it hits, tested on the path with its query string
      */
     public record Fault(int status, Map<String, String> headers, String body, Duration delay,
                         Predicate<String> appliesTo) {
@@ -80,18 +80,18 @@ public class FaultPlan {
         public static Fault status(int status) {
             return new Fault(status, Map.of("Content-Type", "application/json"),
                     "{\"error\":{\"code\":\"Simulated\",\"message\":\"simulated HTTP " + status + "\"}}",
-                    Duration.ZERO, path -> true);
+                    Duration.ZERO, request -> true);
         }
 
         public static Fault tooManyRequests(int retryAfterSeconds) {
             return new Fault(429, Map.of("Retry-After", String.valueOf(retryAfterSeconds),
                     "Content-Type", "application/json"),
                     "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"rate limit reached\"}}",
-                    Duration.ZERO, path -> true);
+                    Duration.ZERO, request -> true);
         }
 
-        public Fault onPathsContaining(String fragment) {
-            return new Fault(status, headers, body, delay, path -> path.contains(fragment));
+        public Fault onRequestsContaining(String fragment) {
+            return new Fault(status, headers, body, delay, request -> request.contains(fragment));
         }
 
         public Fault withBody(String newBody) {

@@ -1,11 +1,13 @@
 package com.encours.hub.support;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
+import org.springframework.web.client.RestClient;
 
 import java.nio.file.Path;
 import java.util.UUID;
@@ -23,6 +25,19 @@ public abstract class HubIntegrationTest {
     public static final String VIEWER = "viewer";
     public static final String OPS = "ops";
     public static final String PASSWORD = "test-password";
+
+    @LocalServerPort
+    int port;
+
+    /** A client of the hub's own API, logged in as the given user. */
+    protected RestClient restClient(String user) {
+        return RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultHeaders(h -> h.setBasicAuth(user, PASSWORD)).build();
+    }
+
+    protected RestClient restClient() {
+        return restClient(VIEWER);
+    }
 
     @DynamicPropertySource
     static void hubProperties(DynamicPropertyRegistry registry) {

@@ -1,0 +1,88 @@
+package com.encours.hub.flow;
+
+import com.encours.hub.erp.ErpExtract;
+import com.encours.hub.sandbox.CreditsafeSimulator;
+import com.encours.hub.sandbox.FaultPlan;
+import com.encours.hub.sandbox.FinanceWebhookReceiver;
+import com.encours.hub.sandbox.SandboxPortfolio;
+import com.encours.hub.support.HubIntegrationTest;
+import com.encours.hub.support.HubQueues;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bureau fails (HTTP 503) for one debtor: that debtor's events are redelivered by the broker, land
+ * in the DLQ after the configured attempts and are visible to ops with the reason; once the bureau
+ * recovers, a retry through the ops API delivers each of them exactly once.
+ */
+class BureauOutageIT extends HubIntegrationTest {
+
+    private static final Duration FLOW_TIMEOUT = Duration.ofSeconds(120);
+
+    @Autowired ErpExtract extract;
+    @Autowired SandboxPortfolio portfolio;
+    @Autowired CreditsafeSimulator bureau;
+    @Autowired FinanceWebhookReceiver finance;
+    @Autowired EmbeddedActiveMQ broker;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired ObjectMapper json;
+
+    @Test
+    void eventsStuckByABureauOutageAreRetriedByOpsAndDeliveredOnce() {
+        HubQueues queues = new HubQueues(broker);
+        SandboxPortfolio.Company unlucky = portfolio.companies().get(4);
+        List<String> itsInvoices = portfolio.invoices().stream().filter(i -> i.customer().equals(unlucky))
+                .map(SandboxPortfolio.Invoice::number).toList();
+        bureau.faults().always(FaultPlan.Fault.status(503).onRequestsContaining(unlucky.regNo()));
+
+        extract.run("bc-sandbox");
+        await().atMost(FLOW_TIMEOUT).until(() -> queues.pending("DLQ.ledger.changes") == itsInvoices.size());
+        queues.awaitQuiet(FLOW_TIMEOUT);
+
+        assertThat(finance.deliveries()).hasSize(portfolio.invoices().size() - itsInvoices.size());
+        JsonNode failed = read(restClient(OPS).get().uri("/api/ops/failed?address=ledger.changes&kind=dlq")
+                .retrieve().body(String.class));
+        assertThat(failed.at("/total").asInt()).isEqualTo(itsInvoices.size());
+        JsonNode first = failed.at("/items/0");
+        assertThat(first.at("/reason").asText()).contains("503");
+        assertThat(first.at("/attempts").asInt()).isEqualTo(3);
+        assertThat(first.at("/originQueue").asText()).isEqualTo("ledger.changes.enrich");
+
+        bureau.faults().clear();
+        JsonNode retried = read(restClient(OPS).post().uri("/api/ops/failed/retry?address=ledger.changes&kind=dlq")
+                .retrieve().body(String.class));
+        assertThat(retried.at("/retried").asInt()).isEqualTo(itsInvoices.size());
+        queues.awaitQuiet(FLOW_TIMEOUT);
+
+        Map<String, Long> deliveriesPerInvoice = finance.deliveries().stream()
+                .map(d -> read(d.body()).at("/item/docNumber").asText())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(deliveriesPerInvoice).hasSize(portfolio.invoices().size());
+        itsInvoices.forEach(number -> assertThat(deliveriesPerInvoice.get(number)).as(number).isEqualTo(1));
+        assertThat(queues.pending("DLQ.ledger.changes")).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'RETRY' and actor = ?",
+                Integer.class, OPS)).isEqualTo(itsInvoices.size());
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+}
