@@ -8,13 +8,11 @@ import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.support.HubQueues;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +37,6 @@ class BureauOutageIT extends HubIntegrationTest {
     @Autowired FinanceWebhookReceiver finance;
     @Autowired EmbeddedActiveMQ broker;
     @Autowired JdbcTemplate jdbc;
-    @Autowired ObjectMapper json;
 
     @Test
     void eventsStuckByABureauOutageAreRetriedByOpsAndDeliveredOnce() {
@@ -54,7 +51,7 @@ class BureauOutageIT extends HubIntegrationTest {
         queues.awaitQuiet(FLOW_TIMEOUT);
 
         assertThat(finance.deliveries()).hasSize(portfolio.invoices().size() - itsInvoices.size());
-        JsonNode failed = read(restClient(OPS).get().uri("/api/ops/failed?address=ledger.changes&kind=dlq")
+        JsonNode failed = readJson(restClient(OPS).get().uri("/api/ops/failed?address=ledger.changes&kind=dlq")
                 .retrieve().body(String.class));
         assertThat(failed.at("/total").asInt()).isEqualTo(itsInvoices.size());
         JsonNode first = failed.at("/items/0");
@@ -63,26 +60,18 @@ class BureauOutageIT extends HubIntegrationTest {
         assertThat(first.at("/originQueue").asText()).isEqualTo("ledger.changes.enrich");
 
         bureau.faults().clear();
-        JsonNode retried = read(restClient(OPS).post().uri("/api/ops/failed/retry?address=ledger.changes&kind=dlq")
+        JsonNode retried = readJson(restClient(OPS).post().uri("/api/ops/failed/retry?address=ledger.changes&kind=dlq")
                 .retrieve().body(String.class));
         assertThat(retried.at("/retried").asInt()).isEqualTo(itsInvoices.size());
         queues.awaitQuiet(FLOW_TIMEOUT);
 
         Map<String, Long> deliveriesPerInvoice = finance.deliveries().stream()
-                .map(d -> read(d.body()).at("/item/docNumber").asText())
+                .map(d -> readJson(d.body()).at("/item/docNumber").asText())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(deliveriesPerInvoice).hasSize(portfolio.invoices().size());
         itsInvoices.forEach(number -> assertThat(deliveriesPerInvoice.get(number)).as(number).isEqualTo(1));
         assertThat(queues.pending("DLQ.ledger.changes")).isZero();
         assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'RETRY' and actor = ?",
                 Integer.class, OPS)).isEqualTo(itsInvoices.size());
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
     }
 }

@@ -10,7 +10,6 @@ import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.support.HubQueues;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -25,7 +24,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -58,7 +56,6 @@ class SandboxEndToEndIT extends HubIntegrationTest {
     @Autowired ConnectorState connectorState;
     @Autowired EmbeddedActiveMQ broker;
     @Autowired JdbcTemplate jdbc;
-    @Autowired ObjectMapper json;
 
     private HubQueues queues;
 
@@ -69,7 +66,7 @@ class SandboxEndToEndIT extends HubIntegrationTest {
 
     @Test
     @Order(1)
-    void firstSyncDeliversEveryInvoiceEnrichedDespiteARateLimitAndABadRecord() throws IOException {
+    void firstSyncDeliversEveryInvoiceEnrichedDespiteARateLimitAndABadRecord() {
         erp.faults().once(FaultPlan.Fault.tooManyRequests(1).onRequestsContaining("salesInvoices"));
         erp.injectRecord("""
                 {"id": "bad-record-1", "number": "SI-BAD-1", "customerNumber": "C10000",
@@ -176,7 +173,7 @@ class SandboxEndToEndIT extends HubIntegrationTest {
 
         List<FinanceWebhookReceiver.Delivery> all = finance.deliveries();
         assertThat(all).hasSize(deliveries + 1);
-        JsonNode event = read(all.get(all.size() - 1).body());
+        JsonNode event = readJson(all.get(all.size() - 1).body());
         assertThat(event.at("/item/docNumber").asText()).isEqualTo(invoice.number());
         assertThat(event.at("/revision").asLong()).isEqualTo(2);
         assertThat(event.at("/changes").toString()).contains("AMOUNT");
@@ -192,7 +189,7 @@ class SandboxEndToEndIT extends HubIntegrationTest {
             schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
         }
         for (FinanceWebhookReceiver.Delivery delivery : finance.deliveries()) {
-            Set<ValidationMessage> errors = schema.validate(read(delivery.body()));
+            Set<ValidationMessage> errors = schema.validate(readJson(delivery.body()));
             assertThat(errors).as(delivery.body()).isEmpty();
         }
         assertThat(finance.deliveries().stream().map(FinanceWebhookReceiver.Delivery::idempotencyKey))
@@ -205,7 +202,7 @@ class SandboxEndToEndIT extends HubIntegrationTest {
     }
 
     private Map<String, JsonNode> eventsByDocNumber() {
-        return finance.deliveries().stream().map(d -> read(d.body()))
+        return finance.deliveries().stream().map(d -> readJson(d.body()))
                 .collect(Collectors.toMap(e -> e.at("/item/docNumber").asText(), Function.identity(), (a, b) -> b));
     }
 
@@ -215,14 +212,6 @@ class SandboxEndToEndIT extends HubIntegrationTest {
     }
 
     private JsonNode getJson(String path) {
-        return read(restClient().get().uri(path).retrieve().body(String.class));
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
+        return readJson(restClient().get().uri(path).retrieve().body(String.class));
     }
 }

@@ -1,5 +1,8 @@
 package com.encours.hub.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -9,6 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 import org.springframework.web.client.RestClient;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -28,6 +32,17 @@ public abstract class HubIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    protected ObjectMapper json;
+
+    protected JsonNode readJson(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
 
     /** A client of the hub's own API, logged in as the given user. */
     protected RestClient restClient(String user) {
