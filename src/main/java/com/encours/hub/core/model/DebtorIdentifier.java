@@ -2,15 +2,18 @@ package com.encours.hub.core.model;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.util.Locale;
 
 /** One identifier of a debtor, stored normalised: upper case, no spaces, dots or dashes. */
-public record DebtorIdentifier(@NotNull IdentifierScheme scheme, @NotBlank @Size(max = 32) String value) {
+public record DebtorIdentifier(@NotNull IdentifierScheme scheme,
+                               @NotBlank @Size(max = 32) @Pattern(regexp = "[A-Z0-9]*") String value) {
 
-    public static DebtorIdentifier of(IdentifierScheme scheme, String raw) {
-        return new DebtorIdentifier(scheme, normalise(raw));
+    /** ERPs write "BE 0123.456.749" or "be0123456749"; the hub compares identifiers in one form. */
+    public DebtorIdentifier {
+        value = normalise(value);
     }
 
     public static String normalise(String raw) {
