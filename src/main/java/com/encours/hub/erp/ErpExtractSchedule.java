@@ -4,7 +4,10 @@ import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorInstance;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+
+import java.time.Duration;
 
 import java.util.Map;
 
@@ -13,9 +16,12 @@ import java.util.Map;
 public class ErpExtractSchedule implements CamelContextConfiguration {
 
     private final ConnectorCatalog catalog;
+    private final Duration firstRunDelay;
 
-    public ErpExtractSchedule(ConnectorCatalog catalog) {
+    /** @param firstRunDelay pause between startup and each connector's first extract */
+    public ErpExtractSchedule(ConnectorCatalog catalog, @Value("${hub.extract.first-run-delay:3s}") Duration firstRunDelay) {
         this.catalog = catalog;
+        this.firstRunDelay = firstRunDelay;
     }
 
     @Override
@@ -29,7 +35,8 @@ public class ErpExtractSchedule implements CamelContextConfiguration {
             try {
                 camelContext.addRouteFromTemplate("erp-extract-" + connector.id(), "erp-extract", Map.of(
                         "connectorId", connector.id(),
-                        "periodMillis", String.valueOf(connector.schedule().toMillis())));
+                        "periodMillis", String.valueOf(connector.schedule().toMillis()),
+                        "delayMillis", String.valueOf(firstRunDelay.toMillis())));
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start the extract route of " + connector.id(), e);
             }

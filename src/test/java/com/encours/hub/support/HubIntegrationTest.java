@@ -76,6 +76,6 @@ public abstract class HubIntegrationTest {
         registry.add("hub.security.users[1].password", () -> PASSWORD);
         registry.add("hub.security.users[1].roles[0]", () -> "OPS");
         // Extracts are started by the tests, not by the timer.
-        registry.add("hub.connectors.bc-sandbox.schedule", () -> "1d");
+        registry.add("hub.extract.first-run-delay", () -> "1d");
     }
 }
