@@ -8,7 +8,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-
 import java.util.Map;
 
 /** Gives every enabled ERP connector its own extract route, from the {@code erp-extract} template. */
