@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,7 +51,9 @@ public class CreditsafeSimulator implements SandboxSimulator {
     private final ObjectMapper json = new ObjectMapper();
     private final SecureRandom random = new SecureRandom();
     private final FaultPlan faults = new FaultPlan();
-    private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
+    /** Issued tokens and when each expires. */
+    private final Map<String, Instant> validTokens = new ConcurrentHashMap<>();
     private final List<ExtraResult> extraResults = new CopyOnWriteArrayList<>();
     private final AtomicInteger authenticateRequests = new AtomicInteger();
     private final AtomicInteger refusedLogins = new AtomicInteger();
@@ -62,9 +64,15 @@ public class CreditsafeSimulator implements SandboxSimulator {
     public CreditsafeSimulator(SandboxPortfolio portfolio,
                                @Value("${hub.sandbox.creditsafe.username:sandbox-user}") String username,
                                @Value("${hub.sandbox.creditsafe.password:sandbox-password}") String password) {
+        this(portfolio, username, password, Clock.systemUTC());
+    }
+
+    /** @param clock issues and checks token expiry, so tests can move past it without waiting */
+    public CreditsafeSimulator(SandboxPortfolio portfolio, String username, String password, Clock clock) {
         this.portfolio = portfolio;
         this.username = username;
         this.password = password;
+        this.clock = clock;
     }
 
     @Override
@@ -158,8 +166,9 @@ public class CreditsafeSimulator implements SandboxSimulator {
             return;
         }
         refusedLogins.set(0);
-        String token = jwt(username);
-        validTokens.add(token);
+        Instant expires = clock.instant().plus(TOKEN_LIFETIME);
+        String token = jwt(username, expires);
+        validTokens.put(token, expires);
         send(exchange, 200, Map.of("token", token));
     }
 
@@ -264,16 +273,16 @@ public class CreditsafeSimulator implements SandboxSimulator {
 
     private boolean authorised(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
-        return header != null && header.startsWith("Bearer ") && validTokens.contains(header.substring(7));
+        Instant expires = header == null || !header.startsWith("Bearer ") ? null : validTokens.get(header.substring(7));
+        return expires != null && clock.instant().isBefore(expires);
     }
 
     /** A JWT whose payload carries {@code exp}, as Creditsafe's does; the signature is random filler. */
-    private String jwt(String subject) throws IOException {
+    private String jwt(String subject, Instant expires) throws IOException {
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        Instant now = Instant.now();
         String header = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String payload = base64.encodeToString(json.writeValueAsBytes(Map.of("sub", subject,
-                "iat", now.getEpochSecond(), "exp", now.plus(TOKEN_LIFETIME).getEpochSecond())));
+                "iat", expires.minus(TOKEN_LIFETIME).getEpochSecond(), "exp", expires.getEpochSecond())));
         byte[] signature = new byte[32];
         random.nextBytes(signature);
         return header + "." + payload + "." + base64.encodeToString(signature);
