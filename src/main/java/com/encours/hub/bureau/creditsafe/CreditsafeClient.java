@@ -61,7 +61,7 @@ public class CreditsafeClient implements BureauClient {
     /** Renew this long before expiry so a call never leaves with a token about to die in flight. */
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(1);
     private static final int DEFAULT_PAGE_SIZE = 10;
-    /** National registration numbers Creditsafe searches as regNo, in order of preference. */
+    /** National registration numbers Creditsafe searches as regNo (a debtor carries its own country's). */
     private static final List<IdentifierScheme> REGISTRATION_SCHEMES =
             List.of(IdentifierScheme.BE_KBO, IdentifierScheme.FR_SIREN, IdentifierScheme.NL_KVK);
 
@@ -123,6 +123,9 @@ public class CreditsafeClient implements BureauClient {
         String vat = debtor.identifier(IdentifierScheme.VAT);
         DebtorIdentifier registration = debtor.identifiers().stream()
                 .filter(id -> REGISTRATION_SCHEMES.contains(id.scheme())).findFirst().orElse(null);
+        if (vat == null && registration == null) {
+            return new Lookup(null, "Not rated: the debtor has no VAT or registration number to search Creditsafe with");
+        }
         String country = country(debtor, vat, registration);
         List<String> tried = new ArrayList<>();
         if (vat != null) {
@@ -141,9 +144,6 @@ public class CreditsafeClient implements BureauClient {
                 return choose(found, "regNo " + regNo,
                         candidate -> regNo.equals(DebtorIdentifier.normalise(candidate.path("regNo").asText(null))));
             }
-        }
-        if (tried.isEmpty()) {
-            return new Lookup(null, "Not rated: the debtor has no VAT or registration number to search Creditsafe with");
         }
         return new Lookup(null, "Not rated: no company found at Creditsafe in " + country + " for "
                 + String.join(" or ", tried));

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -295,6 +297,25 @@ class CreditsafeContractTest {
 
         assertThat(assessment.providerRef()).isEqualTo(CreditsafeSimulator.connectId(french.get(1)));
         assertThat(assessment.ratingDescription()).contains("first active");
+    }
+
+    @Test
+    void springWiresTheClientWithTheConfiguredAssessmentTtl() {
+        new ApplicationContextRunner()
+                .withInitializer(context -> context.getBeanFactory()
+                        .setConversionService(ApplicationConversionService.getSharedInstance()))
+                .withPropertyValues("hub.bureau.assessment-ttl=7d")
+                .withBean(SimpleMeterRegistry.class)
+                .withBean(PartnerHttp.class)
+                .withBean(JsonMapper.class, () -> json)
+                .withBean(JsonataMapper.class, () -> mapper)
+                .withBean(CreditsafeClient.class)
+                .run(context -> {
+                    CreditAssessment assessment = context.getBean(CreditsafeClient.class).assess(connector,
+                            debtor("NL", DebtorIdentifier.of(IdentifierScheme.VAT, "NL000000000B01")));
+                    assertThat(Duration.between(assessment.fetchedAt(), assessment.validUntil()))
+                            .isEqualTo(Duration.ofDays(7));
+                });
     }
 
     private ConnectorInstance instance(String id, String password) {
