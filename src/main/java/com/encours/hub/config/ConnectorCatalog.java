@@ -62,7 +62,7 @@ public class ConnectorCatalog {
         return instance;
     }
 
-    static Map<String, ConnectorDescriptor> loadDescriptors(Path connectorsDir) {
+    public static Map<String, ConnectorDescriptor> loadDescriptors(Path connectorsDir) {
         if (!Files.isDirectory(connectorsDir)) {
             throw new ConnectorConfigurationException(connectorsDir.toString(), "hub.home",
                     "no connectors/ directory here; set hub.home to the directory that holds connectors/");
