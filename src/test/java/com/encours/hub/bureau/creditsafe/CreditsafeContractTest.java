@@ -201,7 +201,7 @@ class CreditsafeContractTest {
 
     @Test
     void dataCallRefusedAgainAfterTheNewLoginFailsWithoutMoreLogins() {
-        simulator.faults().always(Fault.status(401).onPathsContaining("/companies"));
+        simulator.faults().always(Fault.status(401).onRequestsContaining("/companies"));
 
         assertThatThrownBy(() -> client.assess(connector, debtor("BE", vat(ratedWithNumericLimit("BE")))))
                 .isInstanceOf(PartnerAuthenticationException.class);
@@ -229,7 +229,7 @@ class CreditsafeContractTest {
 
     @Test
     void rateLimitIsWaitedOut() {
-        simulator.faults().once(Fault.tooManyRequests(1).onPathsContaining("/companies"));
+        simulator.faults().once(Fault.tooManyRequests(1).onRequestsContaining("/companies"));
         int injectedBefore = simulator.faults().injectedCount();
         Company company = ratedWithNumericLimit("NL");
         long started = System.nanoTime();
@@ -243,7 +243,7 @@ class CreditsafeContractTest {
 
     @Test
     void unavailableBureauIsRetriedThenReportedAsTransient() {
-        simulator.faults().always(Fault.status(503).onPathsContaining("/companies"));
+        simulator.faults().always(Fault.status(503).onRequestsContaining("/companies"));
         int injectedBefore = simulator.faults().injectedCount();
 
         assertThatThrownBy(() -> client.assess(connector, debtor("BE", vat(ratedWithNumericLimit("BE")))))
