@@ -28,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,20 +99,31 @@ public class BusinessCentralSource implements ErpSource {
         return next;
     }
 
-    /** Reads one collection and returns the newest lastModifiedDateTime seen, if any record came. */
+    /**
+     * Reads one collection and returns its next watermark: the newest lastModifiedDateTime seen, but never
+     * later than the server's clock at the first page minus the late-commit window. Pages come in key
+     * order, so a record changed while we page, or stamped by a posting that commits late, may be missed
+     * now; keeping the watermark behind the start makes the next extract read it (the ledger ignores the
+     * unchanged rest).
+     */
     private Optional<String> read(ConnectorInstance connector, String stream, ErpPage.RecordType type,
-                                            String watermark, PageSink sink) {
+                                  String watermark, PageSink sink) {
         String url = collectionUrl(connector, stream);
-        Instant newest = null;
+        Instant since = null;
         if (watermark != null && !watermark.isBlank()) {
-            Instant since = parseWatermark(connector, stream, watermark);
+            since = parseWatermark(connector, stream, watermark);
             url += "?$filter=" + encode("lastModifiedDateTime gt " + since);
         }
+        Instant newest = null;
+        Instant settled = null;
         int pages = 0;
         int handedOver = 0;
         while (url != null) {
-            JsonNode page = fetchPage(connector, url);
-            JsonNode value = page.get("value");
+            Page page = fetchPage(connector, url);
+            if (pages == 0 && page.serverTime() != null) {
+                settled = page.serverTime().minus(connector.durationProperty("lateCommitWindow"));
+            }
+            JsonNode value = page.body().get("value");
             if (value == null || !value.isArray()) {
                 throw new PartnerException(connector.id(), 200, false,
                         "GET " + URI.create(url).getPath() + " answered a page without a value array", null);
@@ -128,28 +141,34 @@ public class BusinessCentralSource implements ErpSource {
                 sink.accept(new ErpPage(stream, type, List.copyOf(records)));
                 handedOver += records.size();
             }
-            url = nextLink(connector, page, url);
+            url = nextLink(connector, page.body(), url);
         }
         log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream, handedOver, pages);
+        if (newest != null && settled != null && newest.isAfter(settled)) {
+            newest = since != null && since.isAfter(settled) ? since : settled;
+        }
         return Optional.ofNullable(newest).map(Instant::toString);
     }
 
-    private JsonNode fetchPage(ConnectorInstance connector, String url) {
+    private Page fetchPage(ConnectorInstance connector, String url) {
         Bearer bearer = bearer(connector);
+        HttpResponse<String> response;
         try {
-            return parse(connector, url, get(connector, url, bearer.token()));
+            response = get(connector, url, bearer.token());
         } catch (PartnerAuthenticationException e) {
             if (e.status() != 401 || !bearer.reused()) {
                 throw e;
             }
             // A cached token can be revoked before it expires (secret rotated, key rollover): renew it once.
             log.info("{}: Business Central refused the cached token; requesting a new one", connector.id());
-            return parse(connector, url, get(connector, url, bearer(connector).token()));
+            response = get(connector, url, bearer(connector).token());
         }
+        Instant serverTime = response.headers().firstValue("Date").map(BusinessCentralSource::httpDate).orElse(null);
+        return new Page(parse(connector, url, response.body()), serverTime);
     }
 
     /** One page; a token refused with 401 is dropped from the cache, so that it is never sent again. */
-    private String get(ConnectorInstance connector, String url, String token) {
+    private HttpResponse<String> get(ConnectorInstance connector, String url, String token) {
         int pageSize = connector.intProperty("pageSize");
         try {
             return http.send(connector.id(), retryPolicy(connector), () -> HttpRequest
@@ -161,7 +180,7 @@ public class BusinessCentralSource implements ErpSource {
                     // Reads may be served by a read-only replica, sparing the users' database.
                     .header("Data-Access-Intent", "ReadOnly")
                     .GET()
-                    .build()).body();
+                    .build());
         } catch (PartnerAuthenticationException e) {
             if (e.status() == 401) {
                 tokens.get(connector.id()).drop(token);
@@ -270,6 +289,14 @@ public class BusinessCentralSource implements ErpSource {
         }
     }
 
+    private static Instant httpDate(String value) {
+        try {
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private String write(JsonNode record) {
         try {
             return json.writeValueAsString(record);
@@ -287,6 +314,10 @@ public class BusinessCentralSource implements ErpSource {
     }
 
     private record Bearer(String token, boolean reused) {
+    }
+
+    /** A parsed page and the server's clock when it answered, if it said. */
+    private record Page(JsonNode body, Instant serverTime) {
     }
 
     /** One connector's token; guarded by its own monitor so connectors do not wait on each other. */

@@ -166,6 +166,24 @@ class BusinessCentralContractTest {
     }
 
     @Test
+    void recordChangedJustBeforeTheExtractIsReadAgainNextTime() {
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+        String number = portfolio.invoices().get(7).number();
+        Instant justNow = Instant.now();
+        portfolio.pay(number, new BigDecimal("5.00"), justNow);
+        pages.clear();
+
+        Map<String, String> next = source.extract(connector(), watermarks, pages::add);
+        assertThat(numbers(RecordType.OPEN_ITEM)).containsExactly(number);
+        assertThat(Instant.parse(next.get(BusinessCentralSource.SALES_INVOICES)))
+                .as("held behind the server clock by the late-commit window").isBefore(justNow);
+        pages.clear();
+
+        source.extract(connector(), next, pages::add);
+        assertThat(numbers(RecordType.OPEN_ITEM)).as("a posting committed late would be caught now").containsExactly(number);
+    }
+
+    @Test
     void waitsOutTooManyRequestsAndHonoursRetryAfter() {
         businessCentral.faults().once(Fault.tooManyRequests(1).onPathsContaining("/salesInvoices"));
 
