@@ -62,6 +62,11 @@ public class ConnectorCatalog {
         return instance;
     }
 
+    /**
+     * Reads and checks every descriptor under {@code connectorsDir}, keyed by its path without
+     * {@code .yaml} (e.g. {@code erp/business-central}). Public so that tests and tools can lint the
+     * catalog without a Spring context.
+     */
     public static Map<String, ConnectorDescriptor> loadDescriptors(Path connectorsDir) {
         if (!Files.isDirectory(connectorsDir)) {
             throw new ConnectorConfigurationException(connectorsDir.toString(), "hub.home",

@@ -1,0 +1,334 @@
+package com.encours.hub.erp.businesscentral;
+
+import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.core.partner.PartnerAuthenticationException;
+import com.encours.hub.core.partner.PartnerException;
+import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.core.partner.RetryPolicy;
+import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpSource;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads customers and posted sales invoices of one Business Central company through API v2.0.
+ * <p>
+ * Auth is the OAuth 2.0 client credentials grant against Microsoft Entra ID; the token is shared by all
+ * extracts of a connector and renewed shortly before it expires. Each collection is read page by page
+ * ({@code Prefer: odata.maxpagesize}, then {@code @odata.nextLink}) and incrementally: only records whose
+ * {@code lastModifiedDateTime} is after the stream's watermark. Drafts and invoices in review are left
+ * out: nobody owes them yet.
+ */
+@Component
+public class BusinessCentralSource implements ErpSource {
+
+    public static final String PROTOCOL = "business-central-v2";
+    /** Stream names, also the keys of the watermarks map. */
+    public static final String CUSTOMERS = "customers";
+    public static final String SALES_INVOICES = "salesInvoices";
+
+    private static final Logger log = LoggerFactory.getLogger(BusinessCentralSource.class);
+    private static final Set<String> UNPOSTED_STATUSES = Set.of("Draft", "In Review");
+    private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
+    private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
+    // Business Central stops an operation after 8 minutes; a page of a few thousand records takes seconds.
+    private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
+
+    private final PartnerHttp http;
+    private final Clock clock;
+    // Exact decimals in, exact decimals out: a record handed over must carry the amounts as sent.
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+    private final Map<String, TokenCache> tokens = new ConcurrentHashMap<>();
+
+    @Autowired
+    public BusinessCentralSource(PartnerHttp http) {
+        this(http, Clock.systemUTC());
+    }
+
+    BusinessCentralSource(PartnerHttp http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    @Override
+    public String protocol() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public Map<String, String> extract(ConnectorInstance connector, Map<String, String> watermarks, PageSink sink) {
+        Map<String, String> next = new LinkedHashMap<>(watermarks);
+        read(connector, CUSTOMERS, ErpPage.RecordType.DEBTOR, watermarks.get(CUSTOMERS), sink)
+                .ifPresent(newest -> next.put(CUSTOMERS, newest));
+        read(connector, SALES_INVOICES, ErpPage.RecordType.OPEN_ITEM, watermarks.get(SALES_INVOICES), sink)
+                .ifPresent(newest -> next.put(SALES_INVOICES, newest));
+        return next;
+    }
+
+    /**
+     * Reads one collection and returns its next watermark: the newest lastModifiedDateTime seen, but never
+     * later than the server's clock at the first page minus the late-commit window. Pages come in key
+     * order, so a record changed while we page, or stamped by a posting that commits late, may be missed
+     * now; keeping the watermark behind the start makes the next extract read it (the ledger ignores the
+     * unchanged rest).
+     */
+    private Optional<String> read(ConnectorInstance connector, String stream, ErpPage.RecordType type,
+                                  String watermark, PageSink sink) {
+        String url = collectionUrl(connector, stream);
+        Instant since = null;
+        if (watermark != null && !watermark.isBlank()) {
+            since = parseWatermark(connector, stream, watermark);
+            url += "?$filter=" + encode("lastModifiedDateTime gt " + since);
+        }
+        Instant newest = null;
+        Instant settled = null;
+        int pages = 0;
+        int handedOver = 0;
+        while (url != null) {
+            Page page = fetchPage(connector, url);
+            if (pages == 0 && page.serverTime() != null) {
+                settled = page.serverTime().minus(connector.durationProperty("lateCommitWindow"));
+            }
+            JsonNode value = page.body().get("value");
+            if (value == null || !value.isArray()) {
+                throw new PartnerException(connector.id(), 200, false,
+                        "GET " + URI.create(url).getPath() + " answered a page without a value array", null);
+            }
+            List<String> records = new ArrayList<>(value.size());
+            for (JsonNode record : value) {
+                newest = later(newest, record.path("lastModifiedDateTime").asText(""));
+                if (type == ErpPage.RecordType.OPEN_ITEM && UNPOSTED_STATUSES.contains(record.path("status").asText())) {
+                    continue;
+                }
+                records.add(write(record));
+            }
+            pages++;
+            if (!records.isEmpty()) {
+                sink.accept(new ErpPage(stream, type, List.copyOf(records)));
+                handedOver += records.size();
+            }
+            url = nextLink(connector, page.body(), url);
+        }
+        log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream, handedOver, pages);
+        if (newest != null && settled != null && newest.isAfter(settled)) {
+            newest = since != null && since.isAfter(settled) ? since : settled;
+        }
+        return Optional.ofNullable(newest).map(Instant::toString);
+    }
+
+    private Page fetchPage(ConnectorInstance connector, String url) {
+        Bearer bearer = bearer(connector);
+        HttpResponse<String> response;
+        try {
+            response = get(connector, url, bearer.token());
+        } catch (PartnerAuthenticationException e) {
+            if (e.status() != 401 || !bearer.reused()) {
+                throw e;
+            }
+            // A cached token can be revoked before it expires (secret rotated, key rollover): renew it once.
+            log.info("{}: Business Central refused the cached token; requesting a new one", connector.id());
+            response = get(connector, url, bearer(connector).token());
+        }
+        Instant serverTime = response.headers().firstValue("Date").map(BusinessCentralSource::httpDate).orElse(null);
+        return new Page(parse(connector, url, response.body()), serverTime);
+    }
+
+    /** One page; a token refused with 401 is dropped from the cache, so that it is never sent again. */
+    private HttpResponse<String> get(ConnectorInstance connector, String url, String token) {
+        int pageSize = connector.intProperty("pageSize");
+        try {
+            return http.send(connector.id(), retryPolicy(connector), () -> HttpRequest
+                    .newBuilder(URI.create(url))
+                    .timeout(PAGE_TIMEOUT)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/json")
+                    .header("Prefer", "odata.maxpagesize=" + pageSize)
+                    // Reads may be served by a read-only replica, sparing the users' database.
+                    .header("Data-Access-Intent", "ReadOnly")
+                    .GET()
+                    .build());
+        } catch (PartnerAuthenticationException e) {
+            if (e.status() == 401) {
+                tokens.get(connector.id()).drop(token);
+            }
+            throw e;
+        }
+    }
+
+    /** The cached token unless it is about to expire; otherwise a new one. */
+    private Bearer bearer(ConnectorInstance connector) {
+        TokenCache cache = tokens.computeIfAbsent(connector.id(), id -> new TokenCache());
+        synchronized (cache) {
+            Instant now = clock.instant();
+            if (cache.token != null && now.isBefore(cache.renewAt)) {
+                return new Bearer(cache.token, true);
+            }
+            requestToken(connector, cache, now);
+            return new Bearer(cache.token, false);
+        }
+    }
+
+    private void requestToken(ConnectorInstance connector, TokenCache cache, Instant now) {
+        URI tokenUrl = URI.create(connector.property("tokenUrl").replace("{tenantId}", connector.property("tenantId")));
+        String form = "grant_type=client_credentials"
+                + "&client_id=" + encode(connector.property("clientId"))
+                + "&client_secret=" + encode(connector.property("clientSecret"))
+                + "&scope=" + encode(connector.property("scope"));
+        HttpResponse<String> response = http.send(connector.id(), retryPolicy(connector), () -> HttpRequest
+                .newBuilder(tokenUrl)
+                .timeout(TOKEN_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
+        JsonNode body = parse(connector, tokenUrl.toString(), response.body());
+        String accessToken = body.path("access_token").asText("");
+        long expiresIn = body.path("expires_in").asLong(0);
+        if (accessToken.isEmpty() || expiresIn <= 0) {
+            throw new PartnerException(connector.id(), response.statusCode(), false,
+                    "POST " + tokenUrl.getPath() + " answered without access_token or expires_in", null);
+        }
+        // Renew ahead of expiry so that a page read never starts with a token about to lapse.
+        long renewAfter = Math.max(expiresIn - RENEW_BEFORE_EXPIRY.toSeconds(), expiresIn / 2);
+        cache.token = accessToken;
+        cache.renewAt = now.plusSeconds(renewAfter);
+    }
+
+    private JsonNode parse(ConnectorInstance connector, String url, String body) {
+        String path = URI.create(url).getPath();
+        try {
+            JsonNode node = body == null ? null : json.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new PartnerException(connector.id(), 200, false, path + " answered a body that is not a JSON object", null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            // Only the position: the body holds customer data and stays out of logs and messages.
+            JsonLocation at = e.getLocation();
+            throw new PartnerException(connector.id(), 200, false, path + " answered invalid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), null);
+        }
+    }
+
+    /** Follows @odata.nextLink only to the configured API host: the link carries our bearer token. */
+    private String nextLink(ConnectorInstance connector, JsonNode page, String current) {
+        JsonNode link = page.get("@odata.nextLink");
+        if (link == null || link.isNull()) {
+            return null;
+        }
+        URI next = URI.create(link.asText());
+        URI api = URI.create(connector.property("apiUrl"));
+        if (!Objects.equals(next.getScheme(), api.getScheme()) || !Objects.equals(next.getHost(), api.getHost())
+                || next.getPort() != api.getPort()) {
+            throw new PartnerException(connector.id(), 200, false,
+                    "@odata.nextLink of " + URI.create(current).getPath() + " points to another host: " + next.getHost(), null);
+        }
+        if (link.asText().equals(current)) {
+            throw new PartnerException(connector.id(), 200, false,
+                    "@odata.nextLink of " + next.getPath() + " points to the same page; paging would never end", null);
+        }
+        return link.asText();
+    }
+
+    private String collectionUrl(ConnectorInstance connector, String stream) {
+        String apiUrl = connector.property("apiUrl").replaceAll("/+$", "");
+        return apiUrl + "/" + connector.property("tenantId") + "/" + connector.property("environment")
+                + "/api/v2.0/companies(" + connector.property("companyId") + ")/" + stream;
+    }
+
+    private static Instant parseWatermark(ConnectorInstance connector, String stream, String watermark) {
+        try {
+            return Instant.parse(watermark);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(connector.id() + ": watermark of " + stream
+                    + " is not an ISO instant: '" + watermark + "'", e);
+        }
+    }
+
+    /** A record without a readable lastModifiedDateTime leaves the watermark alone; its mapping will reject it. */
+    private static Instant later(Instant newest, String modified) {
+        try {
+            Instant instant = OffsetDateTime.parse(modified).toInstant();
+            return newest == null || instant.isAfter(newest) ? instant : newest;
+        } catch (DateTimeParseException e) {
+            return newest;
+        }
+    }
+
+    private static Instant httpDate(String value) {
+        try {
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private String write(JsonNode record) {
+        try {
+            return json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON node always serialises", e);
+        }
+    }
+
+    private static RetryPolicy retryPolicy(ConnectorInstance connector) {
+        return RetryPolicy.of(connector.descriptor().spec().retry());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private record Bearer(String token, boolean reused) {
+    }
+
+    /** A parsed page and the server's clock when it answered, if it said. */
+    private record Page(JsonNode body, Instant serverTime) {
+    }
+
+    /** One connector's token; guarded by its own monitor so connectors do not wait on each other. */
+    private static final class TokenCache {
+        private String token;
+        private Instant renewAt = Instant.MIN;
+
+        synchronized void drop(String rejected) {
+            if (rejected.equals(token)) {
+                token = null;
+            }
+        }
+    }
+}

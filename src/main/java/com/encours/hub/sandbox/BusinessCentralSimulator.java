@@ -1,0 +1,436 @@
+package com.encours.hub.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Plays Microsoft Dynamics 365 Business Central API v2.0 for the sandbox company: the Entra ID client
+ * credentials token endpoint, and the {@code customers} and {@code salesInvoices} collections with
+ * server-driven paging ({@code Prefer: odata.maxpagesize}, {@code @odata.nextLink} with a skip token) and
+ * {@code $filter=lastModifiedDateTime gt ...}. Data comes from the {@link SandboxPortfolio}, plus a few
+ * draft invoices, which a real company always has and which are not receivables.
+ */
+@Component
+@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
+public class BusinessCentralSimulator implements SandboxSimulator {
+
+    public static final String TENANT = "sandbox-tenant";
+    public static final String ENVIRONMENT = "production";
+    public static final String COMPANY_ID = "5a0f4c3e-1d2b-4c5d-8e9f-000000000001";
+    public static final String CLIENT_ID = "encours-hub-sandbox";
+    public static final String CLIENT_SECRET = "sandbox-client-secret";
+    public static final String SCOPE = "https://api.businesscentral.dynamics.com/.default";
+    public static final int DRAFT_INVOICES = 5;
+
+    private static final String TOKEN_PATH = "/bc/oauth2/v2.0/token";
+    private static final Pattern API_PATH =
+            Pattern.compile("/bc/v2\\.0/([^/]+)/([^/]+)/api/v2\\.0/companies\\(([^)]+)\\)/(customers|salesInvoices)");
+    private static final Pattern MAX_PAGE_SIZE = Pattern.compile("odata\\.maxpagesize=(\\d{1,9})");
+    private static final Pattern MODIFIED_AFTER = Pattern.compile("lastModifiedDateTime gt (\\S+)");
+    /** Business Central online never sends more than this many entities per page. */
+    private static final int SERVER_MAX_PAGE_SIZE = 20_000;
+    private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3599);
+    private static final String NO_GUID = "00000000-0000-0000-0000-000000000000";
+    private static final String PAYMENT_TERMS_30_DAYS = "3bb5b4b6-ea4c-43ca-ba1c-3b69e29a6668";
+    private static final BigDecimal VAT_RATE = new BigDecimal("1.21");
+    private static final Map<String, String[][]> PLACES = Map.of(
+            "BE", new String[][]{{"Gent", "9000"}, {"Antwerpen", "2000"}, {"Brussel", "1000"}, {"Liège", "4000"}},
+            "FR", new String[][]{{"Lille", "59000"}, {"Lyon", "69002"}, {"Nantes", "44000"}, {"Paris", "75008"}},
+            "NL", new String[][]{{"Utrecht", "3511 AB"}, {"Rotterdam", "3011 AD"}, {"Eindhoven", "5611 AZ"},
+                    {"Amsterdam", "1012 JS"}});
+
+    private final SandboxPortfolio portfolio;
+    private final FaultPlan faults = new FaultPlan();
+    // Business Central writes decimals plainly and without trailing zeros (1250, 1512.5).
+    private final JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final AtomicInteger apiRequests = new AtomicInteger();
+    private final List<String> injectedInvoices = new CopyOnWriteArrayList<>();
+    private final Instant customersModified;
+    private final List<SandboxPortfolio.Invoice> drafts;
+
+    public BusinessCentralSimulator(SandboxPortfolio portfolio) {
+        this.portfolio = portfolio;
+        this.customersModified = portfolio.invoices().stream().map(SandboxPortfolio.Invoice::lastModified)
+                .min(Comparator.naturalOrder()).orElseThrow().minus(Duration.ofDays(1));
+        this.drafts = drafts(portfolio);
+    }
+
+    /** Drafts: not yet posted, so owed by nobody; numbered from the draft series, the latest work of the day. */
+    private static List<SandboxPortfolio.Invoice> drafts(SandboxPortfolio portfolio) {
+        List<SandboxPortfolio.Invoice> posted = portfolio.invoices();
+        LocalDate latest = posted.stream().map(SandboxPortfolio.Invoice::invoiceDate).max(Comparator.naturalOrder()).orElseThrow();
+        Instant lastModified = posted.stream().map(SandboxPortfolio.Invoice::lastModified).max(Comparator.naturalOrder()).orElseThrow();
+        List<SandboxPortfolio.Invoice> drafts = new ArrayList<>();
+        for (int d = 0; d < DRAFT_INVOICES; d++) {
+            BigDecimal total = new BigDecimal(1210 * (d + 1)).setScale(2, RoundingMode.UNNECESSARY);
+            drafts.add(new SandboxPortfolio.Invoice(
+                    UUID.nameUUIDFromBytes(("draft-" + d).getBytes(StandardCharsets.UTF_8)).toString(), "D-" + (1001 + d),
+                    portfolio.companies().get(d), latest, latest.plusDays(30), "EUR", total, total,
+                    lastModified.plus(Duration.ofMinutes(d + 1))));
+        }
+        return List.copyOf(drafts);
+    }
+
+    @Override
+    public String pathPrefix() {
+        return "/bc";
+    }
+
+    @Override
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    /** Token requests that reached the simulator (injected faults not included). */
+    public int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    /** API requests that reached the simulator, rejected ones included (injected faults not included). */
+    public int apiRequests() {
+        return apiRequests.get();
+    }
+
+    /** Appends this text verbatim as the last element of the last salesInvoices page (malformed on purpose). */
+    public void injectRecord(String rawJson) {
+        injectedInvoices.add(rawJson);
+    }
+
+    /** Invalidates every token issued so far, as a revoked secret or a key rollover would. */
+    public void revokeTokens() {
+        issuedTokens.clear();
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        Matcher api = API_PATH.matcher(path);
+        if (path.equals(TOKEN_PATH) && exchange.getRequestMethod().equals("POST")) {
+            token(exchange);
+        } else if (api.matches() && exchange.getRequestMethod().equals("GET")) {
+            collection(exchange, api.group(1), api.group(2), api.group(3), api.group(4));
+        } else {
+            odataError(exchange, 404, "BadRequest_NotFound", "No HTTP resource was found that matches the request URI.");
+        }
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        tokenRequests.incrementAndGet();
+        Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            aadError(exchange, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+        } else if (!CLIENT_ID.equals(form.get("client_id"))) {
+            aadError(exchange, 400, "unauthorized_client", 700016,
+                    "Application with identifier '" + form.get("client_id") + "' was not found in the directory.");
+        } else if (!CLIENT_SECRET.equals(form.get("client_secret"))) {
+            aadError(exchange, 401, "invalid_client", 7000215, "Invalid client secret provided.");
+        } else if (!SCOPE.equals(form.get("scope"))) {
+            aadError(exchange, 400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
+        } else {
+            String accessToken = UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+            issuedTokens.put(accessToken, Instant.now().plus(TOKEN_LIFETIME));
+            ObjectNode body = json.createObjectNode().put("token_type", "Bearer")
+                    .put("expires_in", TOKEN_LIFETIME.toSeconds()).put("ext_expires_in", TOKEN_LIFETIME.toSeconds())
+                    .put("access_token", accessToken);
+            send(exchange, 200, json.writeValueAsString(body), "application/json; charset=utf-8");
+        }
+    }
+
+    private void collection(HttpExchange exchange, String tenant, String environment, String company, String entitySet)
+            throws IOException {
+        apiRequests.incrementAndGet();
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
+        Instant expiry = issuedTokens.get(token);
+        if (expiry == null || expiry.isBefore(Instant.now())) {
+            exchange.getResponseHeaders().add("WWW-Authenticate",
+                    "Bearer authorization_uri=\"https://login.microsoftonline.com/" + TENANT + "/oauth2/authorize\"");
+            odataError(exchange, 401, "Authentication_InvalidCredentials",
+                    "The server has rejected the client credentials.");
+            return;
+        }
+        if (!TENANT.equals(tenant) || !ENVIRONMENT.equals(environment)) {
+            odataError(exchange, 404, "NoEnvironment", "Environment '" + environment + "' does not exist for this tenant.");
+            return;
+        }
+        if (!COMPANY_ID.equals(company)) {
+            odataError(exchange, 404, "BadRequest_NotFound", "The company '" + company + "' does not exist.");
+            return;
+        }
+        Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
+        Instant modifiedAfter = null;
+        if (query.containsKey("$filter")) {
+            Matcher filter = MODIFIED_AFTER.matcher(query.get("$filter").trim());
+            try {
+                modifiedAfter = filter.matches() ? Instant.parse(filter.group(1)) : null;
+            } catch (DateTimeParseException e) {
+                modifiedAfter = null;
+            }
+            if (modifiedAfter == null) {
+                odataError(exchange, 400, "BadRequest",
+                        "The sandbox supports only $filter=lastModifiedDateTime gt <datetime>.");
+                return;
+            }
+        }
+        String prefer = exchange.getRequestHeaders().getFirst("Prefer");
+        Matcher preferred = MAX_PAGE_SIZE.matcher(prefer == null ? "" : prefer);
+        boolean pageSizePreferred = preferred.find();
+        int pageSize = pageSizePreferred
+                ? Math.max(1, Math.min(SERVER_MAX_PAGE_SIZE, Integer.parseInt(preferred.group(1))))
+                : SERVER_MAX_PAGE_SIZE;
+        String after = query.containsKey("$skiptoken")
+                ? new String(Base64.getUrlDecoder().decode(query.get("$skiptoken")), StandardCharsets.UTF_8) : "";
+
+        Instant since = modifiedAfter;
+        List<Entity> matching = (entitySet.equals("customers") ? customers() : salesInvoices()).stream()
+                .filter(e -> since == null || e.lastModified().isAfter(since))
+                .filter(e -> e.number().compareTo(after) > 0)
+                .sorted(Comparator.comparing(Entity::number))
+                .toList();
+        List<Entity> page = matching.subList(0, Math.min(pageSize, matching.size()));
+        boolean more = matching.size() > page.size();
+
+        String base = "http://" + exchange.getRequestHeaders().getFirst("Host") + "/bc/v2.0/" + tenant + "/" + environment;
+        List<String> values = new ArrayList<>();
+        for (Entity entity : page) {
+            values.add(json.writeValueAsString(entity.body()));
+        }
+        if (!more && entitySet.equals("salesInvoices")) {
+            values.addAll(injectedInvoices);
+        }
+        StringBuilder body = new StringBuilder("{\"@odata.context\":")
+                .append(quoted(base + "/api/v2.0/$metadata#companies(" + company + ")/" + entitySet))
+                .append(",\"value\":[").append(String.join(",", values)).append(']');
+        if (more) {
+            String skipToken = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(page.get(page.size() - 1).number().getBytes(StandardCharsets.UTF_8));
+            String filter = since == null ? "" : "$filter=" + encode(query.get("$filter")) + "&";
+            body.append(",\"@odata.nextLink\":").append(quoted(base + "/api/v2.0/companies(" + company + ")/"
+                    + entitySet + "?" + filter + "$skiptoken=" + skipToken));
+        }
+        body.append('}');
+        if (pageSizePreferred) {
+            exchange.getResponseHeaders().add("Preference-Applied", "odata.maxpagesize=" + pageSize);
+        }
+        exchange.getResponseHeaders().add("OData-Version", "4.0");
+        send(exchange, 200, body.toString(), "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
+    }
+
+    private List<Entity> customers() {
+        List<SandboxPortfolio.Invoice> invoices = portfolio.invoices();
+        List<Entity> customers = new ArrayList<>();
+        List<SandboxPortfolio.Company> companies = portfolio.companies();
+        for (int i = 0; i < companies.size(); i++) {
+            SandboxPortfolio.Company company = companies.get(i);
+            BigDecimal balanceDue = invoices.stream().filter(inv -> inv.customer().number().equals(company.number()))
+                    .map(SandboxPortfolio.Invoice::remainingAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            Instant modified = customersModified.plus(Duration.ofMinutes(i));
+            String[] place = place(company, i);
+            ObjectNode node = json.createObjectNode()
+                    .put("@odata.etag", etag(modified))
+                    .put("id", company.id())
+                    .put("number", company.number())
+                    .put("displayName", company.name())
+                    .put("type", "Company")
+                    .put("addressLine1", street(company, i))
+                    .put("addressLine2", "")
+                    .put("city", place[0])
+                    .put("state", "")
+                    .put("country", company.country())
+                    .put("postalCode", place[1])
+                    .put("phoneNumber", phone(company, i))
+                    .put("email", "accounts@" + company.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".example")
+                    .put("website", "")
+                    .put("salespersonCode", "")
+                    .put("balanceDue", decimal(balanceDue))
+                    .put("creditLimit", decimal(company.internalLimit()))
+                    .put("taxLiable", true)
+                    .put("taxAreaId", NO_GUID)
+                    .put("taxAreaDisplayName", "")
+                    .put("taxRegistrationNumber", company.vat())
+                    .put("currencyId", NO_GUID)
+                    .put("currencyCode", "EUR")
+                    .put("paymentTermsId", PAYMENT_TERMS_30_DAYS)
+                    .put("shipmentMethodId", NO_GUID)
+                    .put("paymentMethodId", NO_GUID)
+                    .put("blocked", " ")
+                    .put("lastModifiedDateTime", modified.toString());
+            customers.add(new Entity(company.number(), modified, node));
+        }
+        return customers;
+    }
+
+    private List<Entity> salesInvoices() {
+        List<Entity> invoices = new ArrayList<>();
+        for (SandboxPortfolio.Invoice invoice : portfolio.invoices()) {
+            invoices.add(invoice(invoice, invoice.remainingAmount().signum() == 0 ? "Paid" : "Open"));
+        }
+        for (SandboxPortfolio.Invoice draft : drafts) {
+            invoices.add(invoice(draft, "Draft"));
+        }
+        return invoices;
+    }
+
+    private Entity invoice(SandboxPortfolio.Invoice invoice, String status) {
+        SandboxPortfolio.Company customer = invoice.customer();
+        int index = portfolio.companies().indexOf(customer);
+        String[] place = place(customer, index);
+        BigDecimal excludingTax = invoice.totalAmount().divide(VAT_RATE, 2, RoundingMode.HALF_UP);
+        ObjectNode node = json.createObjectNode()
+                .put("@odata.etag", etag(invoice.lastModified()))
+                .put("id", invoice.id())
+                .put("number", invoice.number())
+                .put("externalDocumentNumber", "")
+                .put("invoiceDate", invoice.invoiceDate().toString())
+                .put("postingDate", invoice.invoiceDate().toString())
+                .put("dueDate", invoice.dueDate().toString())
+                .put("customerPurchaseOrderReference", "")
+                .put("customerId", customer.id())
+                .put("customerNumber", customer.number())
+                .put("customerName", customer.name())
+                .put("billToName", customer.name())
+                .put("billToCustomerId", customer.id())
+                .put("billToCustomerNumber", customer.number())
+                .put("shipToName", customer.name())
+                .put("shipToContact", "");
+        for (String party : List.of("sellTo", "billTo", "shipTo")) {
+            node.put(party + "AddressLine1", street(customer, index)).put(party + "AddressLine2", "")
+                    .put(party + "City", place[0]).put(party + "Country", customer.country())
+                    .put(party + "State", "").put(party + "PostCode", place[1]);
+        }
+        node.put("currencyId", NO_GUID)
+                .put("shortcutDimension1Code", "")
+                .put("shortcutDimension2Code", "")
+                .put("currencyCode", invoice.currency())
+                .put("orderId", NO_GUID)
+                .put("orderNumber", "")
+                .put("paymentTermsId", PAYMENT_TERMS_30_DAYS)
+                .put("shipmentMethodId", NO_GUID)
+                .put("salesperson", "")
+                .put("pricesIncludeTax", false)
+                .put("remainingAmount", decimal(invoice.remainingAmount()))
+                .put("discountAmount", BigDecimal.ZERO)
+                .put("discountAppliedBeforeTax", true)
+                .put("totalAmountExcludingTax", decimal(excludingTax))
+                .put("totalTaxAmount", decimal(invoice.totalAmount().subtract(excludingTax)))
+                .put("totalAmountIncludingTax", decimal(invoice.totalAmount()))
+                .put("status", status)
+                .put("lastModifiedDateTime", invoice.lastModified().toString())
+                .put("phoneNumber", "")
+                .put("email", "");
+        return new Entity(invoice.number(), invoice.lastModified(), node);
+    }
+
+    private static String[] place(SandboxPortfolio.Company company, int index) {
+        String[][] places = PLACES.get(company.country());
+        return places[index % places.length];
+    }
+
+    private static String street(SandboxPortfolio.Company company, int index) {
+        return switch (company.country()) {
+            case "BE" -> "Kerkstraat " + (index + 1);
+            case "FR" -> (index + 1) + " rue de la République";
+            default -> "Stationsweg " + (index + 1);
+        };
+    }
+
+    private static String phone(SandboxPortfolio.Company company, int index) {
+        String subscriber = String.format(Locale.ROOT, "%06d", 200_000 + index * 7_919);
+        return switch (company.country()) {
+            case "BE" -> "+32 9 " + subscriber;
+            case "FR" -> "+33 3 20 " + subscriber;
+            default -> "+31 30 " + subscriber;
+        };
+    }
+
+    private static BigDecimal decimal(BigDecimal amount) {
+        return amount.stripTrailingZeros();
+    }
+
+    private static String etag(Instant modified) {
+        return "W/\"JzE5Ow" + Base64.getEncoder().withoutPadding()
+                .encodeToString(modified.toString().getBytes(StandardCharsets.UTF_8)) + "\"";
+    }
+
+    private String quoted(String text) throws JsonProcessingException {
+        return json.writeValueAsString(text);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Map<String, String> parse(String formOrQuery) {
+        if (formOrQuery == null || formOrQuery.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String pair : formOrQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            values.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+
+    /** Business Central's error envelope: {"error":{"code":...,"message":...}}. */
+    private void odataError(HttpExchange exchange, int status, String code, String message) throws IOException {
+        ObjectNode body = json.createObjectNode();
+        body.putObject("error").put("code", code)
+                .put("message", message + "  CorrelationId:  " + UUID.randomUUID() + ".");
+        send(exchange, status, json.writeValueAsString(body), "application/json; charset=utf-8");
+    }
+
+    /** Microsoft Entra ID's OAuth error body, AADSTS code first in the description. */
+    private void aadError(HttpExchange exchange, int status, String error, int code, String description) throws IOException {
+        String traceId = UUID.randomUUID().toString();
+        ObjectNode body = json.createObjectNode().put("error", error)
+                .put("error_description", "AADSTS" + code + ": " + description + " Trace ID: " + traceId)
+                .put("timestamp", Instant.now().toString())
+                .put("trace_id", traceId)
+                .put("correlation_id", UUID.randomUUID().toString());
+        body.putArray("error_codes").add(code);
+        send(exchange, status, json.writeValueAsString(body), "application/json; charset=utf-8");
+    }
+
+    private static void send(HttpExchange exchange, int status, String body, String contentType) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private record Entity(String number, Instant lastModified, ObjectNode body) {
+    }
+}

@@ -1,0 +1,415 @@
+package com.encours.hub.erp.businesscentral;
+
+import com.encours.hub.config.ConnectorCatalog;
+import com.encours.hub.config.ConnectorDescriptor;
+import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.config.HubProperties;
+import com.encours.hub.core.mapping.JsonataMapper;
+import com.encours.hub.core.model.Debtor;
+import com.encours.hub.core.model.IdentifierScheme;
+import com.encours.hub.core.model.ItemStatus;
+import com.encours.hub.core.model.OpenItem;
+import com.encours.hub.core.partner.PartnerAuthenticationException;
+import com.encours.hub.core.partner.PartnerException;
+import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpPage.RecordType;
+import com.encours.hub.sandbox.BusinessCentralSimulator;
+import com.encours.hub.sandbox.FaultPlan.Fault;
+import com.encours.hub.sandbox.PartnerSandbox;
+import com.encours.hub.sandbox.SandboxPortfolio;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Business Central source against the sandbox's Business Central, over real HTTP: the connector is
+ * built from the real descriptor, so its retry budget, mappings and defaults are the ones that ship.
+ */
+class BusinessCentralContractTest {
+
+    private static final int PAGE_SIZE = 40;
+    private static final int CUSTOMER_PAGES = 2;
+    /** 500 posted invoices and the drafts, 40 a page. */
+    private static final int INVOICE_PAGES = 13;
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private static ConnectorDescriptor descriptor;
+    private static ValidatorFactory validation;
+
+    private SandboxPortfolio portfolio;
+    private BusinessCentralSimulator businessCentral;
+    private PartnerSandbox sandbox;
+    private MutableClock clock;
+    private BusinessCentralSource source;
+    private final List<ErpPage> pages = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void loadDescriptor() {
+        descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("erp/business-central");
+        validation = Validation.buildDefaultValidatorFactory();
+    }
+
+    @AfterAll
+    static void closeValidation() {
+        validation.close();
+    }
+
+    @BeforeEach
+    void startSandbox() throws IOException {
+        portfolio = new SandboxPortfolio();
+        businessCentral = new BusinessCentralSimulator(portfolio);
+        sandbox = new PartnerSandbox(0, List.of(businessCentral));
+        clock = new MutableClock(Instant.now());
+        source = new BusinessCentralSource(new PartnerHttp(new SimpleMeterRegistry()), clock);
+    }
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.destroy();
+    }
+
+    @Test
+    void fullExtractHandsOverEveryCustomerAndPostedInvoicePageByPage() {
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+
+        assertThat(source.protocol()).isEqualTo(descriptor.spec().protocol());
+        List<ErpPage> debtorPages = pages(RecordType.DEBTOR);
+        List<ErpPage> invoicePages = pages(RecordType.OPEN_ITEM);
+        assertThat(pages.indexOf(debtorPages.get(debtorPages.size() - 1))).as("debtors before their open items")
+                .isLessThan(pages.indexOf(invoicePages.get(0)));
+        assertThat(debtorPages).hasSize(CUSTOMER_PAGES).allSatisfy(p -> assertThat(p.stream()).isEqualTo("customers"));
+        assertThat(invoicePages).hasSize(INVOICE_PAGES).allSatisfy(p -> assertThat(p.stream()).isEqualTo("salesInvoices"));
+        assertThat(pages).allSatisfy(p -> assertThat(p.records()).hasSizeLessThanOrEqualTo(PAGE_SIZE).isNotEmpty());
+
+        assertThat(numbers(RecordType.DEBTOR)).containsExactlyInAnyOrderElementsOf(
+                portfolio.companies().stream().map(SandboxPortfolio.Company::number).toList());
+        List<JsonNode> invoices = records(RecordType.OPEN_ITEM);
+        assertThat(invoices).hasSize(SandboxPortfolio.INVOICES)
+                .noneMatch(i -> i.path("status").asText().equals("Draft"));
+        for (JsonNode invoice : invoices) {
+            SandboxPortfolio.Invoice posted = portfolio.invoice(invoice.path("number").asText());
+            assertThat(invoice.path("totalAmountIncludingTax").decimalValue()).isEqualByComparingTo(posted.totalAmount());
+            assertThat(invoice.path("remainingAmount").decimalValue()).isEqualByComparingTo(posted.remainingAmount());
+        }
+
+        assertThat(businessCentral.tokenRequests()).as("one token for every page").isEqualTo(1);
+        assertThat(businessCentral.apiRequests()).as("first pages plus each nextLink followed")
+                .isEqualTo(CUSTOMER_PAGES + INVOICE_PAGES);
+        assertThat(watermarks).containsOnlyKeys(BusinessCentralSource.CUSTOMERS, BusinessCentralSource.SALES_INVOICES);
+        assertThat(Instant.parse(watermarks.get(BusinessCentralSource.SALES_INVOICES)))
+                .as("drafts move the watermark too: they were read")
+                .isAfter(invoices.stream().map(i -> Instant.parse(i.path("lastModifiedDateTime").asText()))
+                        .max(Instant::compareTo).orElseThrow());
+    }
+
+    @Test
+    void nextExtractReadsOnlyWhatChangedSinceTheWatermark() {
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+        pages.clear();
+
+        Map<String, String> unchanged = source.extract(connector(), watermarks, pages::add);
+        assertThat(pages).isEmpty();
+        assertThat(unchanged).isEqualTo(watermarks);
+
+        SandboxPortfolio.Invoice open = portfolio.invoices().stream()
+                .filter(i -> i.remainingAmount().compareTo(i.totalAmount()) == 0).findFirst().orElseThrow();
+        Instant paidAt = Instant.parse(watermarks.get(BusinessCentralSource.SALES_INVOICES)).plusSeconds(3600);
+        portfolio.pay(open.number(), new BigDecimal("100.00"), paidAt);
+
+        Map<String, String> afterPayment = source.extract(connector(), watermarks, pages::add);
+        assertThat(pages).singleElement().satisfies(page -> assertThat(page.type()).isEqualTo(RecordType.OPEN_ITEM));
+        JsonNode paid = records(RecordType.OPEN_ITEM).get(0);
+        assertThat(paid.path("number").asText()).isEqualTo(open.number());
+        assertThat(paid.path("remainingAmount").decimalValue())
+                .isEqualByComparingTo(open.totalAmount().subtract(new BigDecimal("100.00")));
+        assertThat(afterPayment.get(BusinessCentralSource.SALES_INVOICES)).isEqualTo(paidAt.toString());
+        assertThat(afterPayment.get(BusinessCentralSource.CUSTOMERS)).isEqualTo(watermarks.get(BusinessCentralSource.CUSTOMERS));
+        assertThat(businessCentral.tokenRequests()).as("the token outlives extracts").isEqualTo(1);
+    }
+
+    @Test
+    void recordChangedJustBeforeTheExtractIsReadAgainNextTime() {
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+        String number = portfolio.invoices().get(7).number();
+        Instant justNow = Instant.now();
+        portfolio.pay(number, new BigDecimal("5.00"), justNow);
+        pages.clear();
+
+        Map<String, String> next = source.extract(connector(), watermarks, pages::add);
+        assertThat(numbers(RecordType.OPEN_ITEM)).containsExactly(number);
+        assertThat(Instant.parse(next.get(BusinessCentralSource.SALES_INVOICES)))
+                .as("held behind the server clock by the late-commit window").isBefore(justNow);
+        pages.clear();
+
+        source.extract(connector(), next, pages::add);
+        assertThat(numbers(RecordType.OPEN_ITEM)).as("a posting committed late would be caught now").containsExactly(number);
+    }
+
+    @Test
+    void waitsOutTooManyRequestsAndHonoursRetryAfter() {
+        businessCentral.faults().once(Fault.tooManyRequests(1).onRequestsContaining("/salesInvoices"));
+
+        source.extract(connector(), Map.of(), pages::add);
+
+        assertThat(records(RecordType.OPEN_ITEM)).hasSize(SandboxPortfolio.INVOICES);
+        assertThat(businessCentral.faults().injectedCount()).isEqualTo(1);
+        assertThat(businessCentral.apiRequests()).as("the throttled page asked again, once")
+                .isEqualTo(CUSTOMER_PAGES + INVOICE_PAGES);
+    }
+
+    @Test
+    void retriesServiceUnavailableWithBackoff() {
+        businessCentral.faults().once(Fault.status(503).onRequestsContaining("/customers"))
+                .once(Fault.status(503).onRequestsContaining("/customers"));
+
+        source.extract(connector(), Map.of(), pages::add);
+
+        assertThat(businessCentral.faults().injectedCount()).isEqualTo(2);
+        assertThat(records(RecordType.DEBTOR)).hasSize(SandboxPortfolio.COMPANIES);
+        assertThat(records(RecordType.OPEN_ITEM)).hasSize(SandboxPortfolio.INVOICES);
+    }
+
+    @Test
+    void wrongClientSecretFailsOnceWithoutRetrying() {
+        ConnectorInstance wrongSecret = connector(Map.of("clientSecret", "expired-secret"));
+
+        assertThatThrownBy(() -> source.extract(wrongSecret, Map.of(), pages::add))
+                .isInstanceOfSatisfying(PartnerAuthenticationException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("/oauth2/v2.0/token").doesNotContain("expired-secret");
+                });
+        assertThat(businessCentral.tokenRequests()).isEqualTo(1);
+        assertThat(businessCentral.apiRequests()).isZero();
+        assertThat(pages).isEmpty();
+    }
+
+    @Test
+    void revokedTokenIsRenewedOnce() {
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+        businessCentral.revokeTokens();
+        portfolio.pay(portfolio.invoices().get(0).number(), new BigDecimal("1.00"),
+                Instant.parse(watermarks.get(BusinessCentralSource.SALES_INVOICES)).plusSeconds(60));
+        pages.clear();
+
+        source.extract(connector(), watermarks, pages::add);
+
+        assertThat(records(RecordType.OPEN_ITEM)).hasSize(1);
+        assertThat(businessCentral.tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenStillRefusedAfterRenewalFailsWithoutLooping() {
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+        businessCentral.faults().always(Fault.status(401).onRequestsContaining("/api/v2.0/"));
+
+        assertThatThrownBy(() -> source.extract(connector(), watermarks, pages::add))
+                .isInstanceOf(PartnerAuthenticationException.class);
+        assertThat(businessCentral.tokenRequests()).as("the first token, and one renewal").isEqualTo(2);
+        assertThat(businessCentral.faults().injectedCount()).as("cached token, then renewed token").isEqualTo(2);
+    }
+
+    @Test
+    void tokenIsRenewedShortlyBeforeItExpires() {
+        source.extract(connector(), Map.of(), pages::add);
+        clock.advance(Duration.ofMinutes(54));
+        source.extract(connector(), Map.of(), pages::add);
+        assertThat(businessCentral.tokenRequests()).as("59m59s token, 54 minutes old").isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(1));
+        source.extract(connector(), Map.of(), pages::add);
+        assertThat(businessCentral.tokenRequests()).as("less than 5 minutes left: renewed").isEqualTo(2);
+    }
+
+    @Test
+    void concurrentExtractsShareOneToken() {
+        ExecutorService extracts = Executors.newFixedThreadPool(4);
+        try {
+            CompletableFuture.allOf(IntStream.range(0, 4)
+                    .mapToObj(i -> CompletableFuture.runAsync(() -> source.extract(connector(), Map.of(), page -> { }), extracts))
+                    .toArray(CompletableFuture[]::new)).join();
+        } finally {
+            extracts.shutdownNow();
+        }
+        assertThat(businessCentral.tokenRequests()).isEqualTo(1);
+        assertThat(businessCentral.apiRequests()).isEqualTo(4 * (CUSTOMER_PAGES + INVOICE_PAGES));
+    }
+
+    @Test
+    void pageThatIsNotJsonFailsForGoodNamingThePath() {
+        businessCentral.injectRecord("{\"id\": \"9e0f5c9c-0000-0000-0000-000000000000\", \"number\": ");
+
+        assertThatThrownBy(() -> source.extract(connector(), Map.of(), pages::add))
+                .isInstanceOfSatisfying(PartnerException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("/api/v2.0/companies(" + BusinessCentralSimulator.COMPANY_ID
+                            + ")/salesInvoices").contains("invalid JSON");
+                });
+    }
+
+    @Test
+    void oddRecordIsHandedOverAloneForTheMappingToQuarantine() {
+        businessCentral.injectRecord("{\"number\":\"SI-BROKEN\",\"status\":\"Open\",\"remainingAmount\":\"n/a\"}");
+
+        source.extract(connector(), Map.of(), pages::add);
+
+        assertThat(records(RecordType.OPEN_ITEM)).hasSize(SandboxPortfolio.INVOICES + 1)
+                .filteredOn(r -> r.path("number").asText().equals("SI-BROKEN")).singleElement()
+                .satisfies(r -> assertThat(r.path("remainingAmount").asText()).isEqualTo("n/a"));
+    }
+
+    @Test
+    void everyRecordOfAFullExtractMapsToAValidCanonicalDocument() {
+        ConnectorInstance connector = connector();
+        source.extract(connector, Map.of(), pages::add);
+        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        Map<String, Object> bindings = Map.of("connectorId", connector.id(), "company", connector.property("company"),
+                "localCurrency", connector.property("localCurrency"));
+        Validator validator = validation.getValidator();
+        List<String> violations = new ArrayList<>();
+
+        List<Debtor> debtors = pages(RecordType.DEBTOR).stream().flatMap(p -> p.records().stream())
+                .map(raw -> mapper.convert(mapper.map(connector.mapping("debtor"), raw, bindings), Debtor.class)).toList();
+        List<OpenItem> items = pages(RecordType.OPEN_ITEM).stream().flatMap(p -> p.records().stream())
+                .map(raw -> mapper.convert(mapper.map(connector.mapping("openItem"), raw, bindings), OpenItem.class)).toList();
+        debtors.forEach(d -> violations.addAll(describe(d.debtorRef(), validator.validate(d))));
+        items.forEach(i -> violations.addAll(describe(i.sourceItemKey(), validator.validate(i))));
+
+        assertThat(violations).isEmpty();
+        Map<String, SandboxPortfolio.Company> companies = portfolio.companies().stream()
+                .collect(Collectors.toMap(SandboxPortfolio.Company::number, Function.identity()));
+        assertThat(debtors).hasSize(SandboxPortfolio.COMPANIES).allSatisfy(d ->
+                assertThat(d.identifier(IdentifierScheme.VAT)).isEqualTo(companies.get(d.debtorRef()).vat()));
+        assertThat(items).hasSize(SandboxPortfolio.INVOICES).allSatisfy(item -> {
+            SandboxPortfolio.Invoice invoice = portfolio.invoice(item.docNumber());
+            assertThat(item.originalAmount()).isEqualByComparingTo(invoice.totalAmount());
+            assertThat(item.openAmount()).isEqualByComparingTo(invoice.remainingAmount());
+            assertThat(item.currency().getCurrencyCode()).isEqualTo(invoice.currency());
+            assertThat(item.debtorRef()).isEqualTo(invoice.customer().number());
+        });
+        assertThat(items.stream().map(OpenItem::status).distinct())
+                .containsExactlyInAnyOrder(ItemStatus.OPEN, ItemStatus.PARTIAL, ItemStatus.CLEARED);
+    }
+
+    private ConnectorInstance connector() {
+        return connector(Map.of());
+    }
+
+    /** An instance as the catalog would build it: descriptor defaults, then the sandbox's settings. */
+    private ConnectorInstance connector(Map<String, String> overrides) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        descriptor.spec().definition().properties().forEach((name, spec) -> {
+            if (spec.defaultValue() != null) {
+                properties.put(name, String.valueOf(spec.defaultValue()));
+            }
+        });
+        properties.put("apiUrl", sandbox.baseUrl() + "/bc/v2.0");
+        properties.put("tokenUrl", sandbox.baseUrl() + "/bc/oauth2/v2.0/token");
+        properties.put("tenantId", BusinessCentralSimulator.TENANT);
+        properties.put("environment", BusinessCentralSimulator.ENVIRONMENT);
+        properties.put("companyId", BusinessCentralSimulator.COMPANY_ID);
+        properties.put("company", "SANDBOX");
+        properties.put("clientId", BusinessCentralSimulator.CLIENT_ID);
+        properties.put("clientSecret", BusinessCentralSimulator.CLIENT_SECRET);
+        properties.put("pageSize", String.valueOf(PAGE_SIZE));
+        properties.putAll(overrides);
+        assertThat(properties).containsKeys(descriptor.spec().definition().required().toArray(String[]::new));
+        return new ConnectorInstance("bc-contract", descriptor, true, Duration.ofMinutes(1), properties);
+    }
+
+    private List<ErpPage> pages(RecordType type) {
+        return pages.stream().filter(p -> p.type() == type).toList();
+    }
+
+    private List<JsonNode> records(RecordType type) {
+        return pages(type).stream().flatMap(p -> p.records().stream()).map(BusinessCentralContractTest::tree).toList();
+    }
+
+    private List<String> numbers(RecordType type) {
+        return records(type).stream().map(r -> r.path("number").asText()).toList();
+    }
+
+    private static JsonNode tree(String raw) {
+        try {
+            return JSON.readTree(raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> describe(String key, Set<? extends ConstraintViolation<?>> violations) {
+        return violations.stream().map(v -> key + ": " + v.getPropertyPath() + " " + v.getMessage()).toList();
+    }
+
+    private static HubProperties hubHome() {
+        HubProperties properties = new HubProperties();
+        properties.setHome(Path.of("."));
+        return properties;
+    }
+
+    /** Lets a test move time forward without waiting for it. */
+    private static final class MutableClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        MutableClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration duration) {
+            now.updateAndGet(instant -> instant.plus(duration));
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the source works in UTC instants");
+        }
+    }
+}
