@@ -15,7 +15,7 @@ import java.time.Instant;
 
 /**
  * Remembers why a message failed, for the ops API to show next to it once the broker has moved it to its
- * dead-letter queue. Called by the {@code queue-errors} route configuration before the route rolls back.
+ * dead-letter queue. Called by the {@code hub-errors} route configuration before the route rolls back.
  */
 @Component("failureRecorder")
 public class FailureRecorder {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Moves a message that can never succeed to the {@code invalid.<address>} quarantine of its address, with
- * the reason, at once and without retries. Called by the {@code queue-errors} route configuration for an
+ * the reason, at once and without retries. Called by the {@code hub-errors} route configuration for an
  * {@link com.encours.hub.core.InvalidMessageException}; the send joins the consuming route's JMS
  * transaction, so the message is either consumed and quarantined, or neither.
  */
