@@ -5,6 +5,7 @@ import com.encours.hub.ops.FailedMessage.Kind;
 import com.encours.hub.ops.MessageFailures.MessageFailure;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.Destination;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -13,6 +14,11 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -188,11 +194,11 @@ public class FailedMessages {
             if (message == null) {
                 return Optional.<Outcome>empty();
             }
-            String target = target(location, message);
-            MessageProducer producer = session.createProducer(session.createQueue(target));
+            Origin origin = origin(location, message);
+            MessageProducer producer = session.createProducer(origin.destination(session));
             producer.send(copy(session, message), message.getJMSDeliveryMode(), message.getJMSPriority(), 0);
             session.commit();
-            return Optional.of(new Outcome(id, AuditLog.RETRY, location.queue(), target));
+            return Optional.of(new Outcome(id, AuditLog.RETRY, location.queue(), origin.fqqn()));
         });
         retried.ifPresent(outcome -> audit.record(actor, AuditLog.RETRY, id, outcome.from() + " -> " + outcome.to()));
         return retried;
@@ -205,7 +211,7 @@ public class FailedMessages {
         return message;
     }
 
-    private static String target(Location location, Message message) throws JMSException {
+    private static Origin origin(Location location, Message message) throws JMSException {
         if (location.kind() == Kind.DLQ) {
             String address = message.getStringProperty(ORIG_ADDRESS);
             String queue = message.getStringProperty(ORIG_QUEUE);
@@ -213,14 +219,14 @@ public class FailedMessages {
                 throw new NotRetryableException("Message " + message.getStringProperty(HubAddresses.MESSAGE_ID)
                         + " in " + location.queue() + " has no " + ORIG_ADDRESS + "/" + ORIG_QUEUE);
             }
-            return HubAddresses.fqqn(address, queue);
+            return new Origin(address, queue);
         }
         String queue = message.getStringProperty(HubAddresses.ORIGIN_QUEUE);
         if (queue == null) {
             throw new NotRetryableException("Message " + message.getStringProperty(HubAddresses.MESSAGE_ID)
                     + " in " + location.queue() + " has no " + HubAddresses.ORIGIN_QUEUE);
         }
-        return HubAddresses.fqqn(location.address(), queue);
+        return new Origin(location.address(), queue);
     }
 
     /**
@@ -289,6 +295,34 @@ public class FailedMessages {
     @FunctionalInterface
     private interface SessionWork<T> {
         T run(Session session) throws JMSException;
+    }
+
+    /** The queue a failed message was consumed from. */
+    private record Origin(String address, String queue) {
+
+        String fqqn() {
+            return HubAddresses.fqqn(address, queue);
+        }
+
+        /** Even by its fully qualified name, a queue of a multicast address is reached as a topic. */
+        Destination destination(Session session) throws JMSException {
+            if (session instanceof ActiveMQSession artemis) {
+                try {
+                    ClientSession.QueueQuery query = artemis.getCoreSession().queueQuery(SimpleString.of(queue));
+                    if (!query.isExists()) {
+                        throw new NotRetryableException("The queue " + queue + " no longer exists");
+                    }
+                    if (query.getRoutingType() == RoutingType.MULTICAST) {
+                        return session.createTopic(fqqn());
+                    }
+                } catch (ActiveMQException e) {
+                    JMSException failure = new JMSException("Cannot look up the queue " + queue + ": " + e.getMessage());
+                    failure.setLinkedException(e);
+                    throw failure;
+                }
+            }
+            return session.createQueue(fqqn());
+        }
     }
 
     record Location(String address, Kind kind) {
