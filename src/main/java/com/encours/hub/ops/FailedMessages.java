@@ -34,6 +34,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -65,7 +66,8 @@ public class FailedMessages {
         // Short-lived connections of our own: a session cache would keep each selector consumer open, and
         // with it messages prefetched out of the dead-letter queues.
         this.connectionFactory = connectionFactory instanceof CachingConnectionFactory caching
-                && caching.getTargetConnectionFactory() != null ? caching.getTargetConnectionFactory() : connectionFactory;
+                && caching.getTargetConnectionFactory() != null
+                ? caching.getTargetConnectionFactory() : connectionFactory;
         this.failures = failures;
         this.audit = audit;
     }
@@ -117,7 +119,7 @@ public class FailedMessages {
             return count;
         });
         Map<String, MessageFailure> known = failures.find(window.stream().map(Browsed::id)
-                .filter(id -> id != null).toList());
+                .filter(Objects::nonNull).toList());
         return new Page<>(window.stream().map(b -> b.toFailedMessage(known.get(b.id()), false)).toList(),
                 page, size, total);
     }
@@ -129,7 +131,8 @@ public class FailedMessages {
 
     /** Puts the message back on the queue it failed on, and only that queue; empty when there is no such message. */
     public Optional<Outcome> retry(String id, String actor) {
-        return inSession(false, session -> locate(session, id, false)).flatMap(found -> retry(found.location(), id, actor));
+        return inSession(false, session -> locate(session, id, false))
+                .flatMap(found -> retry(found.location(), id, actor));
     }
 
     /** Retries every message of the filter whose failure reason contains {@code reasonContains} (any if null). */
@@ -146,7 +149,7 @@ public class FailedMessages {
             return all;
         });
         Map<String, MessageFailure> known = failures.find(candidates.stream().map(Browsed::id)
-                .filter(id -> id != null).toList());
+                .filter(Objects::nonNull).toList());
         String needle = reasonContains == null ? null : reasonContains.toLowerCase(Locale.ROOT);
         int retried = 0;
         for (Browsed candidate : candidates) {
@@ -316,7 +319,8 @@ public class FailedMessages {
                         return session.createTopic(fqqn());
                     }
                 } catch (ActiveMQException e) {
-                    JMSException failure = new JMSException("Cannot look up the queue " + queue + ": " + e.getMessage());
+                    JMSException failure = new JMSException("Cannot look up the queue " + queue + ": "
+                            + e.getMessage());
                     failure.setLinkedException(e);
                     throw failure;
                 }

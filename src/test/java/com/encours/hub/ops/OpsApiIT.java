@@ -104,7 +104,8 @@ class OpsApiIT extends OpsIntegrationTest {
         deadLetter(id, "{\"n\":1}", duplicateId);
         failures.record(id, HubAddresses.LEDGER_CHANGES, "bureau down", "java.io.IOException", 3, Instant.now());
 
-        ResponseEntity<JsonNode> retried = ops().postForEntity("/api/ops/failed/" + id + "/retry", null, JsonNode.class);
+        ResponseEntity<JsonNode> retried = ops().postForEntity("/api/ops/failed/" + id + "/retry", null,
+                JsonNode.class);
 
         assertThat(retried.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(retried.getBody().path("from").asText()).isEqualTo(DLQ);
@@ -134,7 +135,8 @@ class OpsApiIT extends OpsIntegrationTest {
         String id = newId("requeue");
         quarantined(id, "{\"fixed\":true}", "unknown hubRecordType");
 
-        ResponseEntity<JsonNode> retried = ops().postForEntity("/api/ops/failed/" + id + "/retry", null, JsonNode.class);
+        ResponseEntity<JsonNode> retried = ops().postForEntity("/api/ops/failed/" + id + "/retry", null,
+                JsonNode.class);
 
         assertThat(retried.getStatusCode()).isEqualTo(HttpStatus.OK);
         Message back = receive(HubAddresses.fqqn("erp.items", "erp.items"), id, 5_000);
@@ -178,8 +180,8 @@ class OpsApiIT extends OpsIntegrationTest {
                 Instant.now());
 
         // No other message of this class failed with "timed out".
-        JsonNode result = ops().postForObject("/api/ops/failed/retry?address=ledger.changes&kind=dlq&reasonContains=TIMED OUT",
-                null, JsonNode.class);
+        JsonNode result = ops().postForObject(
+                "/api/ops/failed/retry?address=ledger.changes&kind=dlq&reasonContains=TIMED OUT", null, JsonNode.class);
 
         assertThat(result.path("retried").asInt()).isEqualTo(1);
         assertThat(receive(ENRICH, timedOut, 5_000)).isNotNull();
