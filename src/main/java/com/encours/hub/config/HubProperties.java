@@ -16,18 +16,21 @@ import java.util.Map;
 @ConfigurationProperties(prefix = "hub")
 public class HubProperties {
 
-    /** Directory holding routes/, connectors/ and mappings/ (the repository root, or the install dir). */
-    private Path home = Path.of(".");
+    /**
+     * Directory holding routes/, connectors/ and mappings/ (the repository root, or the install dir).
+     * Kept as text: Spring's Path conversion would resolve "." against the web server's temp folder.
+     */
+    private String home = ".";
     private final Map<String, ConnectorInstanceProperties> connectors = new LinkedHashMap<>();
     private final Bureau bureau = new Bureau();
     private final Finance finance = new Finance();
     private final Security security = new Security();
 
     public Path getHome() {
-        return home;
+        return Path.of(home).toAbsolutePath().normalize();
     }
 
-    public void setHome(Path home) {
+    public void setHome(String home) {
         this.home = home;
     }
 

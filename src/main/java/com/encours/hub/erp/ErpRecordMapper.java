@@ -21,7 +21,6 @@ import org.springframework.stereotype.Component;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -74,7 +73,7 @@ public class ErpRecordMapper {
             // lastModified is part of the id: an item that returns to an earlier content is a new message
             duplicateId = "erp:item:" + item.itemKey() + ":" + item.version() + ":" + item.sourceLastModified();
         }
-        HubMessages.prepareNextHop(message, UUID.randomUUID().toString(), groupId, duplicateId);
+        HubMessages.prepareNextHop(message, message.getHeader(HubAddresses.MESSAGE_ID, String.class), groupId, duplicateId);
         message.setHeader(HubAddresses.CONNECTOR_ID, connectorId);
         message.setHeader(HubAddresses.RECORD_TYPE, type.name());
         message.setBody(json.write(canonical));

@@ -128,7 +128,7 @@ class ConnectorCatalogTest {
 
     private HubProperties properties(Map<String, String> values) {
         HubProperties properties = new HubProperties();
-        properties.setHome(home);
+        properties.setHome(home.toString());
         HubProperties.ConnectorInstanceProperties instance = new HubProperties.ConnectorInstanceProperties();
         instance.setDescriptor("erp/acme");
         instance.getProperties().putAll(values);

@@ -1,5 +1,6 @@
 package com.encours.hub.ops;
 
+import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.HubAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * like the flows': an invalid message is quarantined at once, any other failure is recorded at every attempt
  * until the broker moves the message to its dead-letter queue.
  */
-class ErrorHandlingIT extends OpsIntegrationTest {
+class ErrorHandlingIT extends HubIntegrationTest {
 
     @Autowired
     private TestRestTemplate http;

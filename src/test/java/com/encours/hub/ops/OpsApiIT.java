@@ -1,5 +1,6 @@
 package com.encours.hub.ops;
 
+import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.core.broker.HubAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The ops API against the real embedded broker and PostgreSQL: failed messages are put straight into the
  * dead-letter queue and the quarantine, as the broker and the quarantine would leave them.
  */
-class OpsApiIT extends OpsIntegrationTest {
+class OpsApiIT extends HubIntegrationTest {
 
     private static final String ENRICH = HubAddresses.fqqn(HubAddresses.LEDGER_CHANGES, "ledger.changes.enrich");
     private static final String DLQ = HubAddresses.deadLetterQueue(HubAddresses.LEDGER_CHANGES);

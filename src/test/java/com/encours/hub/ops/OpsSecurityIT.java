@@ -1,5 +1,6 @@
 package com.encours.hub.ops;
 
+import com.encours.hub.support.HubIntegrationTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Nothing is anonymous; viewers read, only ops act. */
-class OpsSecurityIT extends OpsIntegrationTest {
+class OpsSecurityIT extends HubIntegrationTest {
 
     @Autowired
     private TestRestTemplate http;

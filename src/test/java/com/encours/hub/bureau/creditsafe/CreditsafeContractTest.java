@@ -73,7 +73,7 @@ class CreditsafeContractTest {
         descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("bureau/creditsafe");
         json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
         HubProperties hub = new HubProperties();
-        hub.setHome(Path.of("."));
+        hub.setHome(".");
         mapper = new JsonataMapper(hub, json);
     }
 
@@ -124,10 +124,10 @@ class CreditsafeContractTest {
         Company french = ratedWithNumericLimit("FR");
 
         CreditAssessment byKbo = client.assess(connector, debtor("BE",
-                DebtorIdentifier.of(IdentifierScheme.VAT, "BE0000000097"),
-                DebtorIdentifier.of(IdentifierScheme.BE_KBO, belgian.regNo())));
+                new DebtorIdentifier(IdentifierScheme.VAT, "BE0000000097"),
+                new DebtorIdentifier(IdentifierScheme.BE_KBO, belgian.regNo())));
         CreditAssessment bySiren = client.assess(connector, debtor("FR",
-                DebtorIdentifier.of(IdentifierScheme.FR_SIREN, french.regNo())));
+                new DebtorIdentifier(IdentifierScheme.FR_SIREN, french.regNo())));
 
         assertThat(byKbo.providerRef()).isEqualTo(CreditsafeSimulator.connectId(belgian));
         assertThat(byKbo.ratingBand()).isEqualTo(belgian.ratingBand());
@@ -257,8 +257,8 @@ class CreditsafeContractTest {
 
     @Test
     void companyUnknownToTheBureauIsANotRatedAssessment() {
-        Debtor unknown = debtor("BE", DebtorIdentifier.of(IdentifierScheme.VAT, "BE0000000097"),
-                DebtorIdentifier.of(IdentifierScheme.BE_KBO, "0000000097"));
+        Debtor unknown = debtor("BE", new DebtorIdentifier(IdentifierScheme.VAT, "BE0000000097"),
+                new DebtorIdentifier(IdentifierScheme.BE_KBO, "0000000097"));
 
         CreditAssessment assessment = client.assess(connector, unknown);
 
@@ -293,7 +293,7 @@ class CreditsafeContractTest {
         simulator.addSearchResult(vatUnknownToPortfolio, french.get(1), "Active");
 
         CreditAssessment assessment = client.assess(connector,
-                debtor("FR", DebtorIdentifier.of(IdentifierScheme.VAT, vatUnknownToPortfolio)));
+                debtor("FR", new DebtorIdentifier(IdentifierScheme.VAT, vatUnknownToPortfolio)));
 
         assertThat(assessment.providerRef()).isEqualTo(CreditsafeSimulator.connectId(french.get(1)));
         assertThat(assessment.ratingDescription()).contains("first active");
@@ -312,7 +312,7 @@ class CreditsafeContractTest {
                 .withBean(CreditsafeClient.class)
                 .run(context -> {
                     CreditAssessment assessment = context.getBean(CreditsafeClient.class).assess(connector,
-                            debtor("NL", DebtorIdentifier.of(IdentifierScheme.VAT, "NL000000000B01")));
+                            debtor("NL", new DebtorIdentifier(IdentifierScheme.VAT, "NL000000000B01")));
                     assertThat(Duration.between(assessment.fetchedAt(), assessment.validUntil()))
                             .isEqualTo(Duration.ofDays(7));
                 });
@@ -339,7 +339,7 @@ class CreditsafeContractTest {
     }
 
     private static DebtorIdentifier vat(Company company) {
-        return DebtorIdentifier.of(IdentifierScheme.VAT, company.vat());
+        return new DebtorIdentifier(IdentifierScheme.VAT, company.vat());
     }
 
     private static Debtor debtor(String country, DebtorIdentifier... identifiers) {

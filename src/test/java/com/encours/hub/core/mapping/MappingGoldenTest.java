@@ -133,7 +133,7 @@ class MappingGoldenTest {
 
     private static HubProperties hubHome() {
         HubProperties properties = new HubProperties();
-        properties.setHome(HOME);
+        properties.setHome(HOME.toString());
         return properties;
     }
 

@@ -381,7 +381,7 @@ class BusinessCentralContractTest {
 
     private static HubProperties hubHome() {
         HubProperties properties = new HubProperties();
-        properties.setHome(Path.of("."));
+        properties.setHome(".");
         return properties;
     }
 
