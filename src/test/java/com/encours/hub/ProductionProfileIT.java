@@ -200,6 +200,9 @@ class ProductionProfileIT {
             }
             session.commit();
         }
+        try (CoreSession core = new CoreSession(BROKER)) {
+            assertThat(core.session.queueQuery(SimpleString.of(queue)).getMessageCount()).isEqualTo(sent.size());
+        }
         long killedPid = BROKER.pid();
 
         BROKER.kill();

@@ -15,11 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -76,13 +76,16 @@ public final class StandaloneArtemis implements AutoCloseable {
         return create(name, properties);
     }
 
-    /** As {@link #create(String)}, with the given values for broker.xml's {@code ${name:default}} placeholders. */
+    /**
+     * As {@link #create(String)}, with the given values for broker.xml's {@code ${name:default}} placeholders
+     * (passed as -D options: values without spaces).
+     */
     public static StandaloneArtemis create(String name, Map<String, String> systemProperties) {
         Path distribution = distribution();
+        Path instance = Path.of("target", "standalone-artemis", name + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .toAbsolutePath();
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
-        Path instance = Path.of("target", "standalone-artemis", name + "-" + HexFormat.of().formatHex(secret, 0, 4))
-                .toAbsolutePath();
         StandaloneArtemis artemis = new StandaloneArtemis(distribution, instance, freePort(),
                 HexFormat.of().formatHex(secret), Map.copyOf(systemProperties));
         artemis.createInstance();
@@ -135,7 +138,10 @@ public final class StandaloneArtemis implements AutoCloseable {
         stopWatchdog();
     }
 
-    /** Stops the broker normally (SIGTERM, the broker's own shutdown), or kills it if it does not stop in time. */
+    /**
+     * Stops the broker normally (SIGTERM, the broker's own shutdown), or kills it if it does not stop in
+     * time. {@link #start()} may follow: a clean restart on the same data.
+     */
     @Override
     public synchronized void close() {
         if (broker == null) {
@@ -186,9 +192,10 @@ public final class StandaloneArtemis implements AutoCloseable {
     }
 
     private void createInstance() {
-        List<String> command = new ArrayList<>(List.of(distribution.resolve("bin/artemis").toString(), "create",
+        // No web console, and no port options: the acceptor is the one of our broker.xml, rebound below.
+        List<String> command = List.of(distribution.resolve("bin/artemis").toString(), "create",
                 instance.toString(), "--user", USER, "--password", password, "--role", "amq", "--require-login",
-                "--no-web", "--no-autotune", "--silent", "--http-host", "127.0.0.1"));
+                "--no-web", "--no-autotune", "--silent");
         try {
             Files.createDirectories(instance.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
