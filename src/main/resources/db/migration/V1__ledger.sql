@@ -19,10 +19,10 @@ create table debtor (
 create table debtor_identifier (
     hub_id  varchar(36) not null references debtor (hub_id),
     scheme  varchar(16) not null,
-    value   varchar(32) not null,
-    primary key (hub_id, scheme, value)
+    identifier_value  varchar(32) not null,
+    primary key (hub_id, scheme, identifier_value)
 );
-create index debtor_identifier_lookup on debtor_identifier (scheme, value);
+create index debtor_identifier_lookup on debtor_identifier (scheme, identifier_value);
 
 -- One row per open item natural key; revision counts the changes the ledger has recorded.
 create table open_item (

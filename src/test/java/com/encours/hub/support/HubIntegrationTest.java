@@ -60,7 +60,9 @@ public abstract class HubIntegrationTest {
         String schema = "hub_it_" + run;
         Path dataDir = Path.of("target", "it-data", run).toAbsolutePath();
         registry.add("hub.data-dir", dataDir::toString);
-        registry.add("hub.sandbox.port", TestSocketUtils::findAvailableTcpPort);
+        // chosen once: the supplier is asked again at every lookup of the property
+        int sandboxPort = TestSocketUtils.findAvailableTcpPort();
+        registry.add("hub.sandbox.port", () -> sandboxPort);
         registry.add("spring.datasource.url", () -> TestDatabase.jdbcUrl(schema));
         registry.add("spring.datasource.username", TestDatabase::user);
         registry.add("spring.datasource.password", () -> "");

@@ -69,7 +69,7 @@ public class LedgerRepository {
     public void replaceIdentifiers(String hubId, List<DebtorIdentifier> identifiers) {
         jdbc.update("delete from debtor_identifier where hub_id = ?", hubId);
         identifiers.stream().distinct().forEach(id -> jdbc.update(
-                "insert into debtor_identifier (hub_id, scheme, value) values (?, ?, ?)", hubId, id.scheme().name(),
+                "insert into debtor_identifier (hub_id, scheme, identifier_value) values (?, ?, ?)", hubId, id.scheme().name(),
                 id.value()));
     }
 
