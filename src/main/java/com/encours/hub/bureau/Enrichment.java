@@ -49,7 +49,7 @@ public class Enrichment {
                 new EnrichedOpenItem.DebtorSummary(debtor.hubId(), debtor.debtorRef(), debtor.name(), debtor.country(),
                         debtor.identifiers()),
                 assessment, exposure.of(debtor));
-        HubMessages.prepareNextHop(message, event.eventId(), change.debtorKey(), "finance:" + eventKey);
+        HubMessages.prepareNextHop(message, event.eventId(), change.debtorKey());
         message.setBody(json.write(event));
     }
 

@@ -2,7 +2,6 @@ package com.encours.hub.erp;
 
 import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorInstance;
-import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.HubAddresses;
 import com.encours.hub.core.broker.HubMessages;
@@ -58,22 +57,18 @@ public class ErpRecordMapper {
         String mapping = connector.mapping(type == ErpPage.RecordType.DEBTOR ? "debtor" : "openItem");
         Object mapped = mapper.map(mapping, raw, bindings(connector));
         String groupId;
-        String duplicateId;
         Object canonical;
         if (type == ErpPage.RecordType.DEBTOR) {
             Debtor debtor = validated(convert(mapped, Debtor.class, mapping));
             canonical = debtor;
             groupId = debtor.debtorKey();
-            duplicateId = "erp:debtor:" + debtor.debtorKey() + ":" + Hashes.shortSha256(json.write(debtor));
         } else {
             OpenItem item = validated(convert(mapped, OpenItem.class, mapping));
             item = item.withVersion(OpenItemVersion.of(item));
             canonical = item;
             groupId = item.debtorKey();
-            // lastModified is part of the id: an item that returns to an earlier content is a new message
-            duplicateId = "erp:item:" + item.itemKey() + ":" + item.version() + ":" + item.sourceLastModified();
         }
-        HubMessages.prepareNextHop(message, message.getHeader(HubAddresses.MESSAGE_ID, String.class), groupId, duplicateId);
+        HubMessages.prepareNextHop(message, message.getHeader(HubAddresses.MESSAGE_ID, String.class), groupId);
         message.setHeader(HubAddresses.CONNECTOR_ID, connectorId);
         message.setHeader(HubAddresses.RECORD_TYPE, type.name());
         message.setBody(json.write(canonical));

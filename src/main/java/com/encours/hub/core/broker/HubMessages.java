@@ -13,14 +13,17 @@ public final class HubMessages {
     }
 
     /**
-     * @param messageId   stable id of this message (ops find it by this id; same on re-emission)
-     * @param groupId     keeps messages of one debtor in order across concurrent consumers
-     * @param duplicateId Artemis drops a second message with the same id on the same address
+     * No broker duplicate id ({@code _AMQ_DUPL_ID}) is set: the hub sends in transactions, and Artemis
+     * rejects a whole transaction that holds a duplicate, which would turn an expected re-read or
+     * re-emission into a rollback loop. Repeats are absorbed by content instead: the ledger compares
+     * versions, events carry stable ids, deliveries to partners are recorded per id.
+     *
+     * @param messageId stable id of this message (ops find it by this id; same on re-emission)
+     * @param groupId   keeps messages of one debtor in order across concurrent consumers
      */
-    public static void prepareNextHop(Message message, String messageId, String groupId, String duplicateId) {
+    public static void prepareNextHop(Message message, String messageId, String groupId) {
         message.removeHeaders("*");
         message.setHeader(HubAddresses.MESSAGE_ID, messageId);
         message.setHeader("JMSXGroupID", groupId);
-        message.setHeader(HubAddresses.DUPLICATE_ID, duplicateId);
     }
 }

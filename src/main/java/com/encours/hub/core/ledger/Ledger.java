@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  *
  * <p>The database commits before the broker transaction that consumed the input. If the hub dies
  * between the two, the broker redelivers the input: the ledger then sees no change, but re-emits the
- * change it recorded, under the same duplicate id, so the event is neither lost nor doubled.
+ * change it recorded, with the same event id, so the event is not lost; downstream steps recognise
+ * the id if the first emission had got through.
  */
 @Service
 public class Ledger {

@@ -47,7 +47,7 @@ public class LedgerStep {
         }
         LedgerChange event = change.get();
         String eventKey = event.itemKey() + ":" + event.revision();
-        HubMessages.prepareNextHop(message, "chg-" + Hashes.shortSha256(eventKey), event.debtorKey(), "ledger:" + eventKey);
+        HubMessages.prepareNextHop(message, "chg-" + Hashes.shortSha256(eventKey), event.debtorKey());
         message.setBody(json.write(event));
     }
 
