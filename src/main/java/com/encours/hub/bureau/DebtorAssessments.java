@@ -4,6 +4,7 @@ import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorConfigurationException;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.config.HubProperties;
+import com.encours.hub.core.ConnectorState;
 import com.encours.hub.core.ledger.Ledger;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
@@ -27,14 +28,16 @@ import java.util.stream.Collectors;
 public class DebtorAssessments {
 
     private final AssessmentCache cache;
+    private final ConnectorState state;
     private final Optional<ConnectorInstance> bureau;
     private final BureauClient client;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public DebtorAssessments(AssessmentCache cache, HubProperties properties, ConnectorCatalog catalog,
-                             List<BureauClient> clients, Clock clock, MeterRegistry meters) {
+    public DebtorAssessments(AssessmentCache cache, ConnectorState state, HubProperties properties,
+                             ConnectorCatalog catalog, List<BureauClient> clients, Clock clock, MeterRegistry meters) {
         this.cache = cache;
+        this.state = state;
         this.clock = clock;
         this.meters = meters;
         String connectorId = properties.getBureau().getConnector();
@@ -74,7 +77,14 @@ public class DebtorAssessments {
             // Nothing to look the company up by; ask again as soon as the ERP gives an identifier.
             return cached.map(AssessmentCache.Cached::assessment);
         }
-        CreditAssessment fresh = client.assess(bureau.get(), debtor);
+        CreditAssessment fresh;
+        try {
+            fresh = client.assess(bureau.get(), debtor);
+        } catch (RuntimeException e) {
+            state.recordError(bureau.get().id(), e.getMessage());
+            throw e;
+        }
+        state.recordSuccess(bureau.get().id());
         cache.store(debtor.hubId(), fresh, identifiersHash);
         meters.counter("hub.bureau.assessments", "source", bureau.get().id()).increment();
         return Optional.of(fresh);

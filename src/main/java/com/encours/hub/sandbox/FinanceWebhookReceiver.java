@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -42,8 +43,8 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
         this.logFile = dataDir.resolve("webhook.log");
     }
 
-    /** One received delivery: the idempotency key the hub sent and the raw event. */
-    public record Delivery(String idempotencyKey, String body) {
+    /** One received delivery: the idempotency key the hub sent, the raw event and when it arrived. */
+    public record Delivery(String idempotencyKey, String body, Instant receivedAt) {
     }
 
     public List<Delivery> deliveries() {
@@ -84,7 +85,7 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
             exchange.sendResponseHeaders(401, -1);
             return;
         }
-        deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+        deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, Instant.now()));
         appendToLog(body);
         exchange.sendResponseHeaders(204, -1);
     }
