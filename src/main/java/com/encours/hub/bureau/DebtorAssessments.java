@@ -84,8 +84,8 @@ public class DebtorAssessments {
             state.recordError(bureau.get().id(), e.getMessage());
             throw e;
         }
-        state.recordSuccess(bureau.get().id());
         cache.store(debtor.hubId(), fresh, identifiersHash);
+        state.recordSuccess(bureau.get().id());
         meters.counter("hub.bureau.assessments", "source", bureau.get().id()).increment();
         return Optional.of(fresh);
     }

@@ -1,5 +1,6 @@
 package com.encours.hub.core;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -52,19 +53,13 @@ public class ConnectorState {
     }
 
     public void recordSuccess(String connectorId) {
-        upsertStatus(connectorId, "last_success_at = ?", Timestamp.from(clock.instant()));
+        upsertStatus(connectorId, "last_success_at = ?", "last_success_at", Timestamp.from(clock.instant()));
     }
 
     public void recordError(String connectorId, String error) {
         String trimmed = error == null ? "unknown error" : error.substring(0, Math.min(error.length(), 2000));
-        Timestamp now = Timestamp.from(clock.instant());
-        transactions.executeWithoutResult(status -> {
-            if (jdbc.update("update connector_status set last_error_at = ?, last_error = ? where connector_id = ?",
-                    now, trimmed, connectorId) == 0) {
-                jdbc.update("insert into connector_status (connector_id, last_error_at, last_error) values (?, ?, ?)",
-                        connectorId, now, trimmed);
-            }
-        });
+        upsertStatus(connectorId, "last_error_at = ?, last_error = ?", "last_error_at, last_error",
+                Timestamp.from(clock.instant()), trimmed);
     }
 
     public Optional<Status> status(String connectorId) {
@@ -74,14 +69,24 @@ public class ConnectorState {
                         rs.getString(4)), connectorId).stream().findFirst();
     }
 
-    private void upsertStatus(String connectorId, String assignment, Timestamp value) {
-        transactions.executeWithoutResult(status -> {
-            if (jdbc.update("update connector_status set " + assignment + " where connector_id = ?", value,
-                    connectorId) == 0) {
-                jdbc.update("insert into connector_status (connector_id, last_success_at) values (?, ?)",
-                        connectorId, value);
-            }
-        });
+    /** Update, else insert; concurrent consumers may race to the first insert, then the loser updates. */
+    private void upsertStatus(String connectorId, String assignments, String columns, Object... values) {
+        Object[] updateArgs = new Object[values.length + 1];
+        System.arraycopy(values, 0, updateArgs, 0, values.length);
+        updateArgs[values.length] = connectorId;
+        String update = "update connector_status set " + assignments + " where connector_id = ?";
+        if (jdbc.update(update, updateArgs) > 0) {
+            return;
+        }
+        Object[] insertArgs = new Object[values.length + 1];
+        insertArgs[0] = connectorId;
+        System.arraycopy(values, 0, insertArgs, 1, values.length);
+        try {
+            jdbc.update("insert into connector_status (connector_id, " + columns + ") values (?" + ", ?".repeat(values.length)
+                    + ")", insertArgs);
+        } catch (DuplicateKeyException raced) {
+            jdbc.update(update, updateArgs);
+        }
     }
 
     private static Instant instant(Timestamp timestamp) {

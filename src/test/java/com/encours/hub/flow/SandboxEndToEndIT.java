@@ -14,6 +14,11 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,16 +28,19 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -57,6 +65,7 @@ class SandboxEndToEndIT extends HubIntegrationTest {
     @Autowired ConnectorState connectorState;
     @Autowired EmbeddedActiveMQ broker;
     @Autowired JdbcTemplate jdbc;
+    @Autowired ConnectionFactory connectionFactory;
 
     private HubQueues queues;
 
@@ -67,7 +76,15 @@ class SandboxEndToEndIT extends HubIntegrationTest {
 
     @Test
     @Order(1)
-    void firstSyncDeliversEveryInvoiceEnrichedDespiteARateLimitAndABadRecord() {
+    void firstSyncDeliversEveryInvoiceEnrichedDespiteARateLimitAndABadRecord() throws JMSException {
+        List<String> onTheTopic = new CopyOnWriteArrayList<>();
+        // a connection of its own, not the hub's cached one, so that closing it ends the subscription
+        Connection subscriber = ((CachingConnectionFactory) connectionFactory).getTargetConnectionFactory()
+                .createConnection();
+        Session session = subscriber.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        session.createConsumer(session.createTopic("finance.out"))
+                .setMessageListener(message -> onTheTopic.add(eventIdOf(message)));
+        subscriber.start();
         erp.faults().once(FaultPlan.Fault.tooManyRequests(1).onRequestsContaining("salesInvoices"));
         erp.injectRecord("""
                 {"id": "bad-record-1", "number": "SI-BAD-1", "customerNumber": "C10000",
@@ -109,6 +126,15 @@ class SandboxEndToEndIT extends HubIntegrationTest {
         assertThat(anyOfThatCompany.at("/assessment/recommendedLimit").isMissingNode()).isTrue();
 
         assertThat(quarantined("invalid.erp.items")).as("the bad record, alone").isEqualTo(1);
+        JsonNode quarantine = readJson(restClient().get().uri("/api/ops/failed?address=erp.items&kind=quarantine")
+                .retrieve().body(String.class));
+        assertThat(quarantine.at("/items/0/reason").asText()).contains("lots");
+        assertThat(quarantine.at("/items/0/bodyPreview").asText()).contains("SI-BAD-1");
+        await().atMost(FLOW_TIMEOUT).until(() -> onTheTopic.size() == invoices.size());
+        subscriber.close();
+        assertThat(onTheTopic).as("a finance system on the topic gets the same events")
+                .containsExactlyInAnyOrderElementsOf(finance.deliveries().stream()
+                        .map(FinanceWebhookReceiver.Delivery::idempotencyKey).toList());
         assertThat(connectorState.status(ERP)).hasValueSatisfying(s -> assertThat(s.lastSuccessAt()).isNotNull());
     }
 
@@ -184,6 +210,22 @@ class SandboxEndToEndIT extends HubIntegrationTest {
 
     @Test
     @Order(6)
+    void anAssessmentPastItsValidityIsFetchedAgainOnTheNextChange() {
+        SandboxPortfolio.Invoice invoice = portfolio.invoices().stream()
+                .filter(i -> i.remainingAmount().compareTo(new BigDecimal("500")) > 0).skip(5).findFirst().orElseThrow();
+        jdbc.update("update credit_assessment set valid_until = ? where hub_id = (select hub_id from debtor where debtor_ref = ?)",
+                Timestamp.from(Instant.now().minusSeconds(60)), invoice.customer().number());
+        int reports = bureau.reportRequests();
+        portfolio.pay(invoice.number(), new BigDecimal("10.00"), Instant.now());
+
+        assertThat(extract.run(ERP)).isTrue();
+        queues.awaitQuiet(FLOW_TIMEOUT);
+
+        assertThat(bureau.reportRequests()).isEqualTo(reports + 1);
+    }
+
+    @Test
+    @Order(7)
     void everyDeliveredEventHonoursItsPublishedSchemaAndNoneCameTwice() throws IOException {
         JsonSchema schema;
         try (InputStream in = new ClassPathResource("schemas/open-item.enriched.v1.schema.json").getInputStream()) {
@@ -195,6 +237,14 @@ class SandboxEndToEndIT extends HubIntegrationTest {
         }
         assertThat(finance.deliveries().stream().map(FinanceWebhookReceiver.Delivery::idempotencyKey))
                 .doesNotHaveDuplicates();
+    }
+
+    private static String eventIdOf(Message message) {
+        try {
+            return message.getStringProperty("hubMessageId");
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private SandboxPortfolio.Invoice firstOpenInvoice() {
