@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.NamedContributor;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.stereotype.Component;
 
 import java.util.Iterator;
@@ -15,11 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Actuator health of each connector ({@code /actuator/health/connectors}): DOWN when its last run
- * failed after its last success, with the time and reason; UNKNOWN before its first run.
+ * Actuator health of each connector ({@code /actuator/health/connectors}): PARTNER_DOWN when its last
+ * run failed after its last success, with the time and reason; UNKNOWN before its first run.
+ * PARTNER_DOWN is not DOWN on purpose: a partner's outage is buffered by the hub, which stays healthy
+ * (HTTP 200, no restart by an orchestrator), while ops see which partner fails and why.
  */
 @Component("connectors")
 public class ConnectorHealth implements CompositeHealthContributor {
+
+    static final Status PARTNER_DOWN = new Status("PARTNER_DOWN", "the partner's last call failed");
 
     private final Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
 
@@ -39,7 +44,8 @@ public class ConnectorHealth implements CompositeHealthContributor {
             builder = Health.unknown();
         } else if (status.lastErrorAt() != null
                 && (status.lastSuccessAt() == null || status.lastErrorAt().isAfter(status.lastSuccessAt()))) {
-            builder = Health.down().withDetail("lastErrorAt", status.lastErrorAt()).withDetail("lastError", status.lastError());
+            builder = Health.status(PARTNER_DOWN).withDetail("lastErrorAt", status.lastErrorAt())
+                    .withDetail("lastError", status.lastError());
         } else {
             builder = Health.up();
         }
