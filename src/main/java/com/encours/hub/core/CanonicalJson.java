@@ -1,30 +1,61 @@
 package com.encours.hub.core;
 
+import com.encours.hub.core.model.OpenItem;
+import com.encours.hub.core.model.OpenItemVersion;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import org.springframework.stereotype.Component;
+
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads and writes canonical messages. Reading a message that is not what it claims to be is an
  * {@link InvalidMessageException} (quarantine, no retries); failing to write our own model is a bug.
+ * <p>
+ * What is read is validated like the ERP mapping validates it: a queue can be written to from outside the
+ * hub, and a message that parses is not yet a valid record (a negative amount, a missing due date). An open
+ * item's version is the hub's hash of its business fields, so it is computed here, never taken from the
+ * sender.
  */
 @Component
 public class CanonicalJson {
 
     private final ObjectMapper json;
+    private final Validator validator;
 
-    public CanonicalJson(ObjectMapper json) {
+    public CanonicalJson(ObjectMapper json, Validator validator) {
         this.json = json;
+        this.validator = validator;
     }
 
     public <T> T read(String text, Class<T> type) {
+        T value;
+        if (text == null || text.isBlank()) {
+            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": the message is empty");
+        }
         try {
-            return json.readValue(text, type);
+            value = json.readValue(text, type);
         } catch (JsonProcessingException e) {
             throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
             throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": " + e.getMessage());
         }
+        if (value == null) {
+            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": the message is JSON null");
+        }
+        Set<ConstraintViolation<T>> violations = validator.validate(value);
+        if (!violations.isEmpty()) {
+            throw new InvalidMessageException("invalid canonical " + type.getSimpleName() + ": " + violations.stream()
+                    .map(v -> v.getPropertyPath() + " " + v.getMessage() + " (was " + v.getInvalidValue() + ")")
+                    .sorted().collect(Collectors.joining("; ")));
+        }
+        if (value instanceof OpenItem item) {
+            return type.cast(item.withVersion(OpenItemVersion.of(item)));
+        }
+        return value;
     }
 
     public String write(Object value) {

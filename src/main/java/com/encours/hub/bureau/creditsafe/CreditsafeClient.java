@@ -4,6 +4,7 @@ import com.encours.hub.bureau.BureauClient;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.mapping.JsonataMapper;
+import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.DebtorIdentifier;
@@ -61,6 +62,8 @@ public class CreditsafeClient implements BureauClient {
     /** Renew this long before expiry so a call never leaves with a token about to die in flight. */
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(1);
     private static final int DEFAULT_PAGE_SIZE = 10;
+    /** A credit report is tens of kilobytes; a body of megabytes is not one, and is refused unread. */
+    static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
     /** National registration numbers Creditsafe searches as regNo (a debtor carries its own country's). */
     private static final List<IdentifierScheme> REGISTRATION_SCHEMES =
             List.of(IdentifierScheme.BE_KBO, IdentifierScheme.FR_SIREN, IdentifierScheme.NL_KVK);
@@ -107,7 +110,13 @@ public class CreditsafeClient implements BureauClient {
         HttpResponse<String> report = get(connector, "/companies/" + encode(connectId));
         Object mapped = mapper.map(connector.mapping("assessment"), report.body(), Map.of(
                 "fetchedAt", fetchedAt.toString(), "validUntil", fetchedAt.plus(assessmentTtl).toString()));
-        CreditAssessment assessment = mapper.convert(mapped, CreditAssessment.class);
+        CreditAssessment assessment;
+        try {
+            assessment = mapper.convert(mapped, CreditAssessment.class);
+        } catch (IllegalArgumentException e) {
+            String reason = e.getCause() instanceof JsonProcessingException cause ? cause.getOriginalMessage() : e.getMessage();
+            throw new MappingException(connector.mapping("assessment"), "the report gave an invalid assessment: " + reason);
+        }
         if (lookup.note() == null) {
             return assessment;
         }
@@ -169,7 +178,13 @@ public class CreditsafeClient implements BureauClient {
     private List<JsonNode> search(ConnectorInstance connector, String country, String criterion, String value) {
         String query = "/companies?countries=" + encode(country) + "&" + criterion + "=" + encode(value)
                 + "&pageSize=" + pageSize(connector);
-        JsonNode companies = parse(connector, get(connector, query)).path("companies");
+        HttpResponse<String> response = get(connector, query);
+        JsonNode companies = parse(connector, response).path("companies");
+        if (!companies.isArray()) {
+            // "not found" is an empty list; anything else is not a search result, and must not read as "not rated"
+            throw new PartnerException(connector.id(), response.statusCode(), false,
+                    response.request().uri().getPath() + " answered a search without a companies array", null);
+        }
         List<JsonNode> found = new ArrayList<>();
         companies.forEach(found::add);
         return found;
@@ -181,7 +196,7 @@ public class CreditsafeClient implements BureauClient {
         URI uri = URI.create(connector.property("baseUrl") + pathAndQuery);
         String token = session.token(connector);
         try {
-            return http.send(connector.id(), policy(connector), () -> request(connector, uri, token).GET().build());
+            return http.send(connector.id(), policy(connector), MAX_BODY_BYTES, () -> request(connector, uri, token).GET().build());
         } catch (PartnerAuthenticationException e) {
             if (e.status() != 401) {
                 throw e;
@@ -189,7 +204,7 @@ public class CreditsafeClient implements BureauClient {
             log.info("{}: Creditsafe refused the session token; logging in again once", connector.id());
             session.invalidate(token);
             String fresh = session.token(connector);
-            return http.send(connector.id(), policy(connector), () -> request(connector, uri, fresh).GET().build());
+            return http.send(connector.id(), policy(connector), MAX_BODY_BYTES, () -> request(connector, uri, fresh).GET().build());
         }
     }
 
@@ -207,7 +222,12 @@ public class CreditsafeClient implements BureauClient {
 
     private JsonNode parse(ConnectorInstance connector, HttpResponse<String> response) {
         try {
-            return json.readTree(response.body());
+            JsonNode body = response.body() == null ? null : json.readTree(response.body());
+            if (body == null || !body.isObject()) {
+                throw new PartnerException(connector.id(), response.statusCode(), false,
+                        response.request().uri().getPath() + " answered a body that is not a JSON object", null);
+            }
+            return body;
         } catch (JsonProcessingException e) {
             throw new PartnerException(connector.id(), response.statusCode(), false,
                     response.request().uri().getPath() + " answered a body that is not JSON", null);

@@ -3,6 +3,8 @@ package com.encours.hub.core.mapping;
 import com.dashjoin.jsonata.Jsonata;
 import com.dashjoin.jsonata.JException;
 import com.encours.hub.config.HubProperties;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,6 +28,8 @@ import java.util.Map;
 @Component
 public class JsonataMapper {
 
+    private static final char REPLACEMENT_CHARACTER = '\uFFFD';
+
     private final Path mappingsDir;
     private final ObjectMapper json;
     /** A compiled expression keeps evaluation state, so each thread gets its own copy. */
@@ -31,6 +38,10 @@ public class JsonataMapper {
     public JsonataMapper(HubProperties properties, ObjectMapper objectMapper) {
         this.mappingsDir = properties.getHome().resolve("mappings");
         this.json = objectMapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        // Two values for one key: which one the sender meant is anybody's guess, so the record is refused.
+        this.json.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // 2026-02-30T00:00:00Z is not a date: a date field takes yyyy-MM-dd and nothing else.
+        this.json.configOverride(LocalDate.class).setFormat(JsonFormat.Value.forLeniency(false));
     }
 
     /**
@@ -40,13 +51,53 @@ public class JsonataMapper {
      * @throws MappingException when the input is not JSON or the mapping fails on it
      */
     public Object map(String mappingPath, String partnerJson, Map<String, ?> bindings) {
+        if (partnerJson == null || partnerJson.isBlank()) {
+            throw new MappingException(mappingPath, "input is empty");
+        }
+        int replaced = partnerJson.indexOf(REPLACEMENT_CHARACTER);
+        if (replaced >= 0) {
+            throw new MappingException(mappingPath, "input holds bytes that are not valid in its charset (UTF-8 "
+                    + "expected), at character " + replaced);
+        }
         Object input;
         try {
             input = json.readValue(partnerJson, Object.class);
         } catch (JsonProcessingException e) {
             throw new MappingException(mappingPath, "input is not valid JSON: " + e.getOriginalMessage());
         }
-        return mapValue(mappingPath, input, bindings);
+        if (!(input instanceof Map)) {
+            throw new MappingException(mappingPath, "input is a JSON " + kind(input) + ", not an object");
+        }
+        Object result = mapValue(mappingPath, input, bindings);
+        checkText(mappingPath, result, "");
+        return result;
+    }
+
+    private static String kind(Object value) {
+        return value == null ? "null" : value instanceof List ? "array" : value instanceof String ? "string"
+                : value instanceof Boolean ? "boolean" : "number";
+    }
+
+    /**
+     * Control characters (other than tab and line breaks) in a mapped text are never data: they come from
+     * a broken export, and PostgreSQL refuses U+0000 outright. The record is refused, naming the field.
+     */
+    private static void checkText(String mappingPath, Object value, String path) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, child) -> checkText(mappingPath, child, path.isEmpty() ? String.valueOf(key) : path + "." + key));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                checkText(mappingPath, list.get(i), path + "[" + i + "]");
+            }
+        } else if (value instanceof String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f) {
+                    throw new MappingException(mappingPath, "field " + path + " holds the control character U+"
+                            + String.format(Locale.ROOT, "%04X", (int) c) + " at position " + i);
+                }
+            }
+        }
     }
 
     /** Same as {@link #map(String, String, Map)} for an input already parsed into maps and lists. */
@@ -65,7 +116,12 @@ public class JsonataMapper {
         }
     }
 
-    /** Converts a mapping result into a canonical type. */
+    /**
+     * Converts a mapping result into a canonical type.
+     *
+     * @throws IllegalArgumentException when the result does not fit the type (a wrong type, an unknown
+     *                                  currency, an impossible date)
+     */
     public <T> T convert(Object mapped, Class<T> type) {
         return json.convertValue(mapped, type);
     }

@@ -24,7 +24,8 @@ import java.util.Optional;
 public class PartnerHttp {
 
     private static final Logger log = LoggerFactory.getLogger(PartnerHttp.class);
-    private static final long MAX_BODY_CHARS = 32L * 1024 * 1024;
+    /** Largest body read from a partner unless the caller says otherwise; a bigger one is refused unread. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
 
     private final HttpClient client = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -41,12 +42,28 @@ public class PartnerHttp {
      * and returns the first 2xx response.
      */
     public HttpResponse<String> send(String connectorId, RetryPolicy policy, RequestFactory request) {
+        return send(connectorId, policy, DEFAULT_MAX_BODY_BYTES, request);
+    }
+
+    /**
+     * Same, reading at most {@code maxBodyBytes} of the body: a larger body is refused as soon as its
+     * Content-Length or the bytes received so far exceed the limit, without buffering the rest, and the
+     * call fails for good (a partner that sends too much will send too much again).
+     */
+    public HttpResponse<String> send(String connectorId, RetryPolicy policy, long maxBodyBytes, RequestFactory request) {
         for (int attempt = 1; ; attempt++) {
             HttpRequest httpRequest = request.build();
             String target = httpRequest.method() + " " + httpRequest.uri().getPath();
             HttpResponse<String> response;
             try {
-                response = client.send(httpRequest, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<BoundedBody.Body> bounded = client.send(httpRequest, BoundedBody.handler(maxBodyBytes));
+                if (bounded.body().tooLarge()) {
+                    count(connectorId, "oversized");
+                    throw new PartnerException(connectorId, bounded.statusCode(), false, target
+                            + " answered a body larger than " + maxBodyBytes + " bytes (" + bounded.body().sizeSeen()
+                            + " bytes seen); refused without reading the rest", null);
+                }
+                response = BoundedBody.asString(bounded);
             } catch (IOException e) {
                 count(connectorId, "unreachable");
                 if (attempt >= policy.maxAttempts()) {
@@ -62,9 +79,6 @@ public class PartnerHttp {
             int status = response.statusCode();
             count(connectorId, String.valueOf(status));
             if (status >= 200 && status < 300) {
-                if (response.body() != null && response.body().length() > MAX_BODY_CHARS) {
-                    throw new PartnerException(connectorId, status, false, target + " answered an oversized body", null);
-                }
                 return response;
             }
             if (status == 401 || status == 403) {

@@ -7,9 +7,14 @@ import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpSource;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -19,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -63,14 +69,24 @@ public class BusinessCentralSource implements ErpSource {
     private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
     // Business Central stops an operation after 8 minutes; a page of a few thousand records takes seconds.
     private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
+    /** Default of the maxPageBytes property: 1000 invoices are ~2.5 MB. */
+    static final long DEFAULT_MAX_PAGE_BYTES = 16L * 1024 * 1024;
+    /** A Business Central record is a flat object: deep nesting or huge numbers are not a record. */
+    static final int MAX_NESTING_DEPTH = 64;
+    static final int MAX_NUMBER_LENGTH = 1000;
 
     private final PartnerHttp http;
     private final Clock clock;
     // Exact decimals in, exact decimals out: a record handed over must carry the amounts as sent.
-    private final JsonMapper json = JsonMapper.builder()
+    private final JsonMapper json = JsonMapper.builder(limitedFactory())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+    // Pages: raw control characters are let through here so that the one record holding them is
+    // quarantined by its mapping, instead of the whole page failing. Numbers are not parsed as BigDecimal:
+    // paging needs none of them, and "1e999999999" must stay text.
+    private final JsonMapper pageParser = JsonMapper.builder(limitedFactory())
+            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
             .build();
     private final Map<String, TokenCache> tokens = new ConcurrentHashMap<>();
 
@@ -82,6 +98,11 @@ public class BusinessCentralSource implements ErpSource {
     BusinessCentralSource(PartnerHttp http, Clock clock) {
         this.http = http;
         this.clock = clock;
+    }
+
+    private static JsonFactory limitedFactory() {
+        return JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build()).build();
     }
 
     @Override
@@ -123,25 +144,21 @@ public class BusinessCentralSource implements ErpSource {
             if (pages == 0 && page.serverTime() != null) {
                 settled = page.serverTime().minus(connector.durationProperty("lateCommitWindow"));
             }
-            JsonNode value = page.body().get("value");
-            if (value == null || !value.isArray()) {
-                throw new PartnerException(connector.id(), 200, false,
-                        "GET " + URI.create(url).getPath() + " answered a page without a value array", null);
-            }
-            List<String> records = new ArrayList<>(value.size());
-            for (JsonNode record : value) {
-                newest = later(newest, record.path("lastModifiedDateTime").asText(""));
-                if (type == ErpPage.RecordType.OPEN_ITEM && UNPOSTED_STATUSES.contains(record.path("status").asText())) {
+            List<String> records = new ArrayList<>(page.records().size());
+            for (RawRecord record : page.records()) {
+                newest = later(newest, record.lastModified());
+                if (type == ErpPage.RecordType.OPEN_ITEM && UNPOSTED_STATUSES.contains(record.status())) {
                     continue;
                 }
-                records.add(write(record));
+                // verbatim: duplicate keys, number spellings and odd bytes reach the mapping as sent
+                records.add(record.raw());
             }
             pages++;
             if (!records.isEmpty()) {
                 sink.accept(new ErpPage(stream, type, List.copyOf(records)));
                 handedOver += records.size();
             }
-            url = nextLink(connector, page.body(), url);
+            url = nextLink(connector, page.nextLink(), url);
         }
         log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream, handedOver, pages);
         if (newest != null && settled != null && newest.isAfter(settled)) {
@@ -164,14 +181,14 @@ public class BusinessCentralSource implements ErpSource {
             response = get(connector, url, bearer(connector).token());
         }
         Instant serverTime = response.headers().firstValue("Date").map(BusinessCentralSource::httpDate).orElse(null);
-        return new Page(parse(connector, url, response.body()), serverTime);
+        return readPage(connector, url, response.body(), serverTime);
     }
 
     /** One page; a token refused with 401 is dropped from the cache, so that it is never sent again. */
     private HttpResponse<String> get(ConnectorInstance connector, String url, String token) {
         int pageSize = connector.intProperty("pageSize");
         try {
-            return http.send(connector.id(), retryPolicy(connector), () -> HttpRequest
+            return http.send(connector.id(), retryPolicy(connector), maxPageBytes(connector), () -> HttpRequest
                     .newBuilder(URI.create(url))
                     .timeout(PAGE_TIMEOUT)
                     .header("Authorization", "Bearer " + token)
@@ -237,31 +254,104 @@ public class BusinessCentralSource implements ErpSource {
             }
             return node;
         } catch (JsonProcessingException e) {
-            // Only the position: the body holds customer data and stays out of logs and messages.
-            JsonLocation at = e.getLocation();
-            throw new PartnerException(connector.id(), 200, false, path + " answered invalid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), null);
+            throw invalidJson(connector, path, e);
         }
     }
 
+    /**
+     * Reads a collection page in one streaming pass: each element of {@code value} is kept as the exact
+     * text the ERP sent (so that the mapping sees duplicate keys, number spellings and control characters
+     * as they are, and quarantines that record alone), with the two fields paging needs. Anything that
+     * makes the page itself unreadable fails the whole page; the connector status carries the reason.
+     */
+    Page readPage(ConnectorInstance connector, String url, String body, Instant serverTime) {
+        String path = URI.create(url).getPath();
+        if (body == null || body.isBlank()) {
+            throw new PartnerException(connector.id(), 200, false, path + " answered an empty body", null);
+        }
+        List<RawRecord> records = null;
+        String nextLink = null;
+        try (JsonParser parser = pageParser.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new PartnerException(connector.id(), 200, false,
+                        path + " answered a body that is not a JSON object", null);
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (field.equals("value")) {
+                    if (token != JsonToken.START_ARRAY) {
+                        throw new PartnerException(connector.id(), 200, false,
+                                "GET " + path + " answered a page without a value array", null);
+                    }
+                    records = new ArrayList<>();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        int start = (int) parser.currentTokenLocation().getCharOffset();
+                        JsonNode record = parser.readValueAsTree();
+                        int end = (int) parser.currentLocation().getCharOffset();
+                        records.add(new RawRecord(body.substring(start, end),
+                                record == null ? "" : record.path("lastModifiedDateTime").asText(""),
+                                record == null ? "" : record.path("status").asText("")));
+                    }
+                } else if (field.equals("@odata.nextLink") && token == JsonToken.VALUE_STRING) {
+                    nextLink = parser.getText();
+                } else if (field.equals("@odata.nextLink") && token != JsonToken.VALUE_NULL) {
+                    throw new PartnerException(connector.id(), 200, false,
+                            "GET " + path + " answered an @odata.nextLink that is not a string", null);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new PartnerException(connector.id(), 200, false,
+                        path + " answered more than one JSON document", null);
+            }
+        } catch (JsonProcessingException e) {
+            throw invalidJson(connector, path, e);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
+        }
+        if (records == null) {
+            throw new PartnerException(connector.id(), 200, false,
+                    "GET " + path + " answered a page without a value array", null);
+        }
+        return new Page(records, nextLink, serverTime);
+    }
+
+    /**
+     * Only the position, and the limit when one was hit: the body holds customer data and stays out of
+     * logs and messages.
+     */
+    private static PartnerException invalidJson(ConnectorInstance connector, String path, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        String limit = e instanceof StreamConstraintsException ? ": " + e.getOriginalMessage() : "";
+        return new PartnerException(connector.id(), 200, false, path + " answered invalid JSON" + where + limit, null);
+    }
+
     /** Follows @odata.nextLink only to the configured API host: the link carries our bearer token. */
-    private String nextLink(ConnectorInstance connector, JsonNode page, String current) {
-        JsonNode link = page.get("@odata.nextLink");
-        if (link == null || link.isNull()) {
+    private String nextLink(ConnectorInstance connector, String link, String current) {
+        if (link == null) {
             return null;
         }
-        URI next = URI.create(link.asText());
+        URI next;
+        try {
+            next = URI.create(link);
+        } catch (IllegalArgumentException e) {
+            throw new PartnerException(connector.id(), 200, false,
+                    "@odata.nextLink of " + URI.create(current).getPath() + " is not a valid URL", null);
+        }
         URI api = URI.create(connector.property("apiUrl"));
         if (!Objects.equals(next.getScheme(), api.getScheme()) || !Objects.equals(next.getHost(), api.getHost())
                 || next.getPort() != api.getPort()) {
             throw new PartnerException(connector.id(), 200, false,
                     "@odata.nextLink of " + URI.create(current).getPath() + " points to another host: " + next.getHost(), null);
         }
-        if (link.asText().equals(current)) {
+        if (link.equals(current)) {
             throw new PartnerException(connector.id(), 200, false,
                     "@odata.nextLink of " + next.getPath() + " points to the same page; paging would never end", null);
         }
-        return link.asText();
+        return link;
     }
 
     private String collectionUrl(ConnectorInstance connector, String stream) {
@@ -297,12 +387,10 @@ public class BusinessCentralSource implements ErpSource {
         }
     }
 
-    private String write(JsonNode record) {
-        try {
-            return json.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON node always serialises", e);
-        }
+    /** The largest page read; a bigger one is refused before it is buffered (lower pageSize then). */
+    private static long maxPageBytes(ConnectorInstance connector) {
+        String configured = connector.properties().get("maxPageBytes");
+        return configured == null || configured.isBlank() ? DEFAULT_MAX_PAGE_BYTES : Long.parseLong(configured.trim());
     }
 
     private static RetryPolicy retryPolicy(ConnectorInstance connector) {
@@ -316,8 +404,12 @@ public class BusinessCentralSource implements ErpSource {
     private record Bearer(String token, boolean reused) {
     }
 
-    /** A parsed page and the server's clock when it answered, if it said. */
-    private record Page(JsonNode body, Instant serverTime) {
+    /** A page's records as sent, its next link and the server's clock when it answered, if it said. */
+    record Page(List<RawRecord> records, String nextLink, Instant serverTime) {
+    }
+
+    /** One element of a page's value array: its exact text, and what paging needs from it. */
+    record RawRecord(String raw, String lastModified, String status) {
     }
 
     /** One connector's token; guarded by its own monitor so connectors do not wait on each other. */
