@@ -50,12 +50,23 @@ public class Quarantine {
                 headers.put(name, value);
             }
         });
+        if (headers.get(HubAddresses.MESSAGE_ID) == null || headers.get(HubAddresses.MESSAGE_ID).toString().isBlank()) {
+            // sent from outside the hub without our id: give it one, or ops could neither retry nor discard it
+            headers.put(HubAddresses.MESSAGE_ID, externalId(exchange));
+        }
         headers.put(HubAddresses.FAILURE_REASON, reason);
         headers.put(HubAddresses.ORIGIN_QUEUE, originQueue(exchange, address));
         headers.put(HubAddresses.QUARANTINED_AT, Instant.now().toString());
         String quarantine = HubAddresses.quarantineQueue(address);
         producer.sendBodyAndHeaders("jms:queue:" + quarantine, payload(exchange), headers);
         log.warn("Quarantined message {} to {}: {}", headers.get(HubAddresses.MESSAGE_ID), quarantine, reason);
+    }
+
+    /** A stable id for a message that came without one: from its JMS message id when there is one. */
+    static String externalId(Exchange exchange) {
+        String jmsId = exchange.getMessage().getHeader("JMSMessageID", String.class);
+        String base = jmsId == null || jmsId.isBlank() ? exchange.getExchangeId() : jmsId;
+        return "ext-" + base.replaceFirst("^ID:", "").replaceAll("[^A-Za-z0-9_.:-]", "_");
     }
 
     /** The queue the route consumed, so that a retry reaches that subscriber only. */

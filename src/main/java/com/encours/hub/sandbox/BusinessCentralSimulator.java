@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -75,7 +76,8 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger apiRequests = new AtomicInteger();
-    private final List<String> injectedInvoices = new CopyOnWriteArrayList<>();
+    private final List<byte[]> injectedInvoices = new CopyOnWriteArrayList<>();
+    private final RawReply.Plan rawReplies = new RawReply.Plan();
     private final Instant customersModified;
     private final List<SandboxPortfolio.Invoice> drafts;
 
@@ -124,7 +126,21 @@ public class BusinessCentralSimulator implements SandboxSimulator {
 
     /** Appends this text verbatim as the last element of the last salesInvoices page (malformed on purpose). */
     public void injectRecord(String rawJson) {
-        injectedInvoices.add(rawJson);
+        injectedInvoices.add(rawJson.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Appends these bytes verbatim as the last element of the last salesInvoices page (not UTF-8, if you like). */
+    public void injectRecord(byte[] raw) {
+        injectedInvoices.add(raw.clone());
+    }
+
+    public void clearInjectedRecords() {
+        injectedInvoices.clear();
+    }
+
+    /** Replies planned for requests whose path and query contain a fragment (e.g. a whole salesInvoices page). */
+    public RawReply.Plan rawReplies() {
+        return rawReplies;
     }
 
     /** Invalidates every token issued so far, as a revoked secret or a key rollover would. */
@@ -134,6 +150,9 @@ public class BusinessCentralSimulator implements SandboxSimulator {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        if (rawReplies.apply(exchange)) {
+            return;
+        }
         String path = exchange.getRequestURI().getPath();
         Matcher api = API_PATH.matcher(path);
         if (path.equals(TOKEN_PATH) && exchange.getRequestMethod().equals("POST")) {
@@ -222,29 +241,36 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         boolean more = matching.size() > page.size();
 
         String base = "http://" + exchange.getRequestHeaders().getFirst("Host") + "/bc/v2.0/" + tenant + "/" + environment;
-        List<String> values = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
         for (Entity entity : page) {
-            values.add(json.writeValueAsString(entity.body()));
+            values.add(json.writeValueAsBytes(entity.body()));
         }
         if (!more && entitySet.equals("salesInvoices")) {
             values.addAll(injectedInvoices);
         }
-        StringBuilder body = new StringBuilder("{\"@odata.context\":")
-                .append(quoted(base + "/api/v2.0/$metadata#companies(" + company + ")/" + entitySet))
-                .append(",\"value\":[").append(String.join(",", values)).append(']');
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("{\"@odata.context\":" + quoted(base + "/api/v2.0/$metadata#companies(" + company + ")/"
+                + entitySet) + ",\"value\":[").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                body.write(',');
+            }
+            body.write(values.get(i));
+        }
+        body.write(']');
         if (more) {
             String skipToken = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(page.get(page.size() - 1).number().getBytes(StandardCharsets.UTF_8));
             String filter = since == null ? "" : "$filter=" + encode(query.get("$filter")) + "&";
-            body.append(",\"@odata.nextLink\":").append(quoted(base + "/api/v2.0/companies(" + company + ")/"
-                    + entitySet + "?" + filter + "$skiptoken=" + skipToken));
+            body.write((",\"@odata.nextLink\":" + quoted(base + "/api/v2.0/companies(" + company + ")/"
+                    + entitySet + "?" + filter + "$skiptoken=" + skipToken)).getBytes(StandardCharsets.UTF_8));
         }
-        body.append('}');
+        body.write('}');
         if (pageSizePreferred) {
             exchange.getResponseHeaders().add("Preference-Applied", "odata.maxpagesize=" + pageSize);
         }
         exchange.getResponseHeaders().add("OData-Version", "4.0");
-        send(exchange, 200, body.toString(), "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
+        send(exchange, 200, body.toByteArray(), "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
     }
 
     private List<Entity> customers() {
@@ -425,7 +451,10 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     }
 
     private static void send(HttpExchange exchange, int status, String body, String contentType) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(exchange, status, body.getBytes(StandardCharsets.UTF_8), contentType);
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] bytes, String contentType) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -51,6 +51,7 @@ public class CreditsafeSimulator implements SandboxSimulator {
     private final ObjectMapper json = new ObjectMapper();
     private final SecureRandom random = new SecureRandom();
     private final FaultPlan faults = new FaultPlan();
+    private final RawReply.Plan rawReplies = new RawReply.Plan();
     private final Clock clock;
     /** Issued tokens and when each expires. */
     private final Map<String, Instant> validTokens = new ConcurrentHashMap<>();
@@ -120,9 +121,15 @@ public class CreditsafeSimulator implements SandboxSimulator {
         extraResults.add(new ExtraResult(normalise(identifier), company, status));
     }
 
-    /** Back to a fresh simulator: counters, tokens, lock, extra results and faults. */
+    /** Replies planned for requests whose path and query contain a fragment (a search, a report). */
+    public RawReply.Plan rawReplies() {
+        return rawReplies;
+    }
+
+    /** Back to a fresh simulator: counters, tokens, lock, extra results, faults and planned replies. */
     public void reset() {
         faults.clear();
+        rawReplies.clear();
         validTokens.clear();
         extraResults.clear();
         authenticateRequests.set(0);
@@ -142,7 +149,10 @@ public class CreditsafeSimulator implements SandboxSimulator {
         } else if (!authorised(exchange)) {
             send(exchange, 401, Map.of("correlationId", UUID.randomUUID().toString(), "message", "Invalid token"));
         } else if (path.equals(API + "/companies")) {
-            search(exchange);
+            searchRequests.incrementAndGet();
+            if (!rawReplies.apply(exchange)) {
+                search(exchange);
+            }
         } else {
             report(exchange, URLDecoder.decode(path.substring((API + "/companies/").length()), StandardCharsets.UTF_8));
         }
@@ -173,7 +183,6 @@ public class CreditsafeSimulator implements SandboxSimulator {
     }
 
     private void search(HttpExchange exchange) throws IOException {
-        searchRequests.incrementAndGet();
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         String countries = query.get("countries");
         String vatNo = query.get("vatNo");
@@ -223,6 +232,9 @@ public class CreditsafeSimulator implements SandboxSimulator {
 
     private void report(HttpExchange exchange, String connectId) throws IOException {
         reportRequests.incrementAndGet();
+        if (rawReplies.apply(exchange)) {
+            return;
+        }
         SandboxPortfolio.Company company = portfolio.companies().stream()
                 .filter(c -> connectId(c).equals(connectId)).findFirst().orElse(null);
         if (company == null) {
