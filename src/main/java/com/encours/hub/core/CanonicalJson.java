@@ -36,6 +36,12 @@ public class CanonicalJson {
         if (text == null || text.isBlank()) {
             throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": the message is empty");
         }
+        int replaced = text.indexOf('\uFFFD');
+        if (replaced >= 0) {
+            // what the hub writes never holds U+FFFD: a sender's bytes were not UTF-8 and were replaced
+            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": holds bytes that are "
+                    + "not valid UTF-8 (U+FFFD at character " + replaced + ")");
+        }
         try {
             value = json.readValue(text, type);
         } catch (JsonProcessingException e) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,7 +75,8 @@ public record BadInputCase(String entry, String name, String number, String desc
 
     /** The text that identifies this case's input among quarantined messages. */
     public String marker() {
-        return spec.path("marker").asText(number);
+        // the number and its closing quote: BAD-ERP-AMOUNT-NEGATIVE must not find BAD-ERP-AMOUNT-NEGATIVE-TOTAL
+        return spec.path("marker").asText(number + "\"");
     }
 
     /** Expands ${hex:..}, ${repeat:N:..} and ${name} (number, id and any given variable) into bytes. */
@@ -109,6 +111,40 @@ public record BadInputCase(String entry, String name, String number, String desc
 
     public String expandText(String template, Map<String, String> variables) {
         return new String(expand(template, variables), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An erp-record case's Business Central record: {@code raw} as given, or a valid posted invoice with the
+     * case's {@code set} (field: raw JSON text), {@code remove} (field names) and {@code append} (raw text).
+     */
+    public byte[] erpRecord() {
+        Map<String, String> vars = Map.of();
+        if (spec.has("raw")) {
+            return expand(spec.get("raw").asText(), vars);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", "\"${id}\"");
+        fields.put("number", "\"${number}\"");
+        fields.put("invoiceDate", "\"2026-11-01\"");
+        fields.put("postingDate", "\"2026-11-01\"");
+        fields.put("dueDate", "\"2026-12-01\"");
+        fields.put("customerNumber", "\"C10000\"");
+        fields.put("customerName", "\"Bad input test\"");
+        fields.put("billToCustomerNumber", "\"C10000\"");
+        fields.put("currencyCode", "\"EUR\"");
+        fields.put("status", "\"Open\"");
+        fields.put("remainingAmount", "100");
+        fields.put("totalAmountIncludingTax", "121");
+        fields.put("lastModifiedDateTime", "\"2026-11-01T10:00:00Z\"");
+        spec.path("set").fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+        spec.path("remove").forEach(name -> fields.remove(name.asText()));
+        StringBuilder text = new StringBuilder("{");
+        fields.forEach((name, value) -> text.append(text.length() > 1 ? "," : "").append('"').append(name)
+                .append("\":").append(value));
+        if (spec.has("append")) {
+            text.append(',').append(spec.get("append").asText());
+        }
+        return expand(text.append('}').toString(), vars);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.encours.hub.config.HubProperties;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs the JSONata mappings under {@code mappings/} (the one mapping engine for JSON partners).
@@ -123,7 +125,18 @@ public class JsonataMapper {
      *                                  currency, an impossible date)
      */
     public <T> T convert(Object mapped, Class<T> type) {
-        return json.convertValue(mapped, type);
+        try {
+            return json.convertValue(mapped, type);
+        } catch (IllegalArgumentException e) {
+            // name the field: "Cannot deserialize LocalDate from 20261230" alone does not say which date
+            if (e.getCause() instanceof JsonMappingException cause && !cause.getPath().isEmpty()) {
+                String field = cause.getPath().stream()
+                        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                        .collect(Collectors.joining(".")).replace(".[", "[");
+                throw new IllegalArgumentException(field + ": " + cause.getOriginalMessage());
+            }
+            throw e;
+        }
     }
 
     private Jsonata compile(String mappingPath) {

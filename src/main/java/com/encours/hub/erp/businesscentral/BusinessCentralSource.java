@@ -287,11 +287,9 @@ public class BusinessCentralSource implements ErpSource {
                     records = new ArrayList<>();
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
                         int start = (int) parser.currentTokenLocation().getCharOffset();
-                        JsonNode record = parser.readValueAsTree();
+                        String[] paging = scanRecord(parser);
                         int end = (int) parser.currentLocation().getCharOffset();
-                        records.add(new RawRecord(body.substring(start, end),
-                                record == null ? "" : record.path("lastModifiedDateTime").asText(""),
-                                record == null ? "" : record.path("status").asText("")));
+                        records.add(new RawRecord(body.substring(start, end), paging[0], paging[1]));
                     }
                 } else if (field.equals("@odata.nextLink") && token == JsonToken.VALUE_STRING) {
                     nextLink = parser.getText();
@@ -316,6 +314,33 @@ public class BusinessCentralSource implements ErpSource {
                     "GET " + path + " answered a page without a value array", null);
         }
         return new Page(records, nextLink, serverTime);
+    }
+
+    /**
+     * Reads past one element of {@code value}, keeping its top-level lastModifiedDateTime and status
+     * texts. No value is converted: a number such as 1e999999999 stays unparsed text for the mapping.
+     */
+    private static String[] scanRecord(JsonParser parser) throws IOException {
+        String[] paging = {"", ""};
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                parser.finishToken();   // a string is read lazily: its end is not known before
+            }
+            parser.skipChildren();
+            return paging;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_STRING && name.equals("lastModifiedDateTime")) {
+                paging[0] = parser.getText();
+            } else if (value == JsonToken.VALUE_STRING && name.equals("status")) {
+                paging[1] = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return paging;
     }
 
     /**
