@@ -573,9 +573,30 @@ class BadInputCorpusIT extends HubIntegrationTest {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
+            watchCollections();
             HeapWatch watch = new HeapWatch();
             watch.sampler.start();
             return watch;
+        }
+
+        private static final AtomicLong LIVE_PEAK = new AtomicLong();
+
+        /** After each collection, the heap still in use: its maximum is the peak live set. */
+        private static void watchCollections() {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter emitter) {
+                    emitter.addNotificationListener((notification, handback) -> {
+                        long used = ManagementFactory.getMemoryPoolMXBeans().stream()
+                                .filter(p -> p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null)
+                                .mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
+                        LIVE_PEAK.accumulateAndGet(used, Math::max);
+                    }, null, null);
+                }
+            }
+        }
+
+        long peakLive() {
+            return LIVE_PEAK.get();
         }
 
         void stop() {
@@ -590,6 +611,12 @@ class BadInputCorpusIT extends HubIntegrationTest {
         long peakOfPools() {
             return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        }
+
+        /** The heap pools' largest occupancy right after a collection: the live set the hub kept. */
+        long peakAfterCollection() {
+            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .filter(p -> p.getCollectionUsage() != null).mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
         }
 
         long max() {

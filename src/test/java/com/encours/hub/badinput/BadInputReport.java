@@ -36,6 +36,7 @@ final class BadInputReport {
         md.append("| max heap (-Xmx) | ").append(mib(heap.max())).append(" |\n");
         md.append("| peak heap used (sampled every 20 ms) | ").append(mib(heap.peakSampled())).append(" |\n");
         md.append("| sum of heap pool peaks (upper bound) | ").append(mib(heap.peakOfPools())).append(" |\n");
+        md.append("| peak heap in use right after a GC (live set) | ").append(mib(heap.peakLive())).append(" |\n");
         md.append("| duration of the test class | ").append(took.toSeconds()).append(" s |\n\n");
         md.append("Outcomes: **quarantined** = in `invalid.<address>` with the reason, visible through "
                 + "`GET /api/ops/failed`; **rejected** = the extract failed, the reason is the connector's last error "
