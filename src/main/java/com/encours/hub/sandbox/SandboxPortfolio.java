@@ -138,6 +138,16 @@ public class SandboxPortfolio {
         return changed;
     }
 
+    /**
+     * Changes every invoice in the ERP at once (benchmarks): the due date moves one day later and each
+     * invoice counts as modified at {@code at}, so the next extract reads them all and each is a change.
+     */
+    public synchronized void postponeAll(Instant at) {
+        invoices.replaceAll(current -> new Invoice(current.id(), current.number(), current.customer(),
+                current.invoiceDate(), current.dueDate().plusDays(1), current.currency(), current.totalAmount(),
+                current.remainingAmount(), at));
+    }
+
     /** A customer of the sandbox ERP and what the sandbox bureau says of it. */
     public record Company(String number, String id, String name, String country, String vat, String regNo,
                           Integer providerScore, String ratingBand, String creditLimit, BigDecimal internalLimit) {
