@@ -3,6 +3,7 @@ package com.encours.hub.core.ledger;
 import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.HubAddresses;
+import com.encours.hub.core.broker.HubDestinations;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.model.OpenItem;
@@ -36,7 +37,11 @@ public class LedgerStep {
     private final JavaType debtors;
     private final JavaType items;
 
-    public LedgerStep(Ledger ledger, CanonicalJson json, ObjectMapper mapper, ConnectionFactory connectionFactory) {
+    private final jakarta.jms.Destination ledgerChanges;
+
+    public LedgerStep(Ledger ledger, CanonicalJson json, ObjectMapper mapper, ConnectionFactory connectionFactory,
+                      HubDestinations destinations) {
+        this.ledgerChanges = destinations.topic(HubAddresses.LEDGER_CHANGES);
         this.ledger = ledger;
         this.json = json;
         this.mapper = mapper;
@@ -76,12 +81,12 @@ public class LedgerStep {
     private void publish(List<LedgerChange> recorded) {
         if (!TransactionSynchronizationManager.hasResource(connectionFactory)) {
             throw new IllegalStateException("ledger changes must be sent in the transaction that consumes erp.items "
-                    + TransactionSynchronizationManager.getResourceMap() + " cf " + connectionFactory);
+                    + "(is camel.component.jms.expose-listener-session true?)");
         }
         for (LedgerChange change : recorded) {
             String body = json.write(change);
             String messageId = "chg-" + Hashes.shortSha256(change.itemKey() + ":" + change.revision());
-            changes.send(HubAddresses.LEDGER_CHANGES, session -> {
+            changes.send(ledgerChanges, session -> {
                 TextMessage out = session.createTextMessage(body);
                 out.setStringProperty(HubAddresses.MESSAGE_ID, messageId);
                 out.setStringProperty("JMSXGroupID", change.debtorKey());
