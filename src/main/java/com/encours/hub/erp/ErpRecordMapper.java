@@ -10,6 +10,9 @@ import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.core.model.OpenItemVersion;
 import com.encours.hub.core.CanonicalJson;
+import com.encours.hub.core.Hashes;
+import com.encours.hub.ops.FailureRecorder;
+import org.springframework.beans.factory.annotation.Value;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -17,8 +20,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -37,41 +43,132 @@ public class ErpRecordMapper {
     private final Validator validator;
     private final CanonicalJson json;
 
-    public ErpRecordMapper(ConnectorCatalog catalog, JsonataMapper mapper, Validator validator, CanonicalJson json) {
+    private final int batchSize;
+    private final int ledgerGroups;
+
+    public ErpRecordMapper(ConnectorCatalog catalog, JsonataMapper mapper, Validator validator, CanonicalJson json,
+                           @Value("${hub.flows.ledger-batch-size:200}") int batchSize,
+                           @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
+        this.batchSize = Math.max(1, batchSize);
+        this.ledgerGroups = Math.max(1, ledgerGroups);
         this.catalog = catalog;
         this.mapper = mapper;
         this.validator = validator;
         this.json = json;
     }
 
-    /** Body in: the raw record; headers hubConnectorId and hubRecordType. Body out: canonical JSON. */
+    /**
+     * Body in: an {@link ErpPage}; headers hubConnectorId and hubRecordType. Body out: the list of
+     * {@link Output}s to emit one by one (see {@link #emit}): batches of canonical records for
+     * {@code erp.items}, one per debtor group and at most {@code hub.flows.ledger-batch-size} records,
+     * and each record that cannot be mapped, alone, with its reason (it goes to quarantine; the rest of
+     * the page goes on).
+     */
+    public void mapPage(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String connectorId = message.getHeader(HubAddresses.CONNECTOR_ID, String.class);
+        ErpPage page = message.getBody(ErpPage.class);
+        ErpPage.RecordType type = page.type();
+        ConnectorInstance connector = catalog.instance(connectorId);
+        String mapping = connector.mapping(type == ErpPage.RecordType.DEBTOR ? "debtor" : "openItem");
+        Map<String, Object> bindings = bindings(connector);
+        List<Output> outputs = new ArrayList<>();
+        Map<Integer, List<String>> groups = new TreeMap<>();
+        int index = 0;
+        for (String raw : page.records()) {
+            index++;
+            try {
+                Mapped mapped = canonical(type, mapping, raw, bindings);
+                int group = ledgerGroup(mapped.groupKey(), ledgerGroups);
+                List<String> batch = groups.computeIfAbsent(group, g -> new ArrayList<>());
+                batch.add(mapped.json());
+                if (batch.size() >= batchSize) {
+                    outputs.add(batchOutput(exchange, connectorId, type, group, outputs.size(), batch));
+                    groups.remove(group);
+                }
+            } catch (InvalidMessageException e) {
+                Map<String, Object> headers = new HashMap<>();
+                headers.put(HubAddresses.MESSAGE_ID, exchange.getExchangeId() + "-r" + index);
+                headers.put(HubAddresses.CONNECTOR_ID, connectorId);
+                headers.put(HubAddresses.RECORD_TYPE, type.name());
+                outputs.add(new Output(raw, headers, e));
+            }
+        }
+        for (Map.Entry<Integer, List<String>> group : groups.entrySet()) {
+            outputs.add(batchOutput(exchange, connectorId, type, group.getKey(), outputs.size(), group.getValue()));
+        }
+        message.setBody(outputs);
+    }
+
+    /** Body in: one {@link Output}. Leaves its body and headers on the message, or raises its refusal. */
+    public void emit(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Output output = message.getBody(Output.class);
+        message.removeHeaders("*");
+        message.setHeaders(new HashMap<>(output.headers()));
+        message.setBody(output.body());
+        if (output.refused() != null) {
+            // quarantined under erp.items, by its own id
+            message.setHeader(FailureRecorder.ADDRESS, HubAddresses.ERP_ITEMS);
+            throw output.refused();
+        }
+    }
+
+    /**
+     * The ledger group of a debtor: every record of one debtor goes to the same group, whose messages
+     * the broker hands to one consumer at a time, in order (JMSXGroupID).
+     */
+    public static int ledgerGroup(String debtorKey, int groups) {
+        return Math.floorMod(debtorKey.hashCode(), groups);
+    }
+
+    private Output batchOutput(Exchange exchange, String connectorId, ErpPage.RecordType type, int group, int n,
+                               List<String> records) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(HubAddresses.MESSAGE_ID, "erp-" + Hashes.shortSha256(exchange.getExchangeId() + "/" + group + "/" + n));
+        headers.put(HubAddresses.CONNECTOR_ID, connectorId);
+        headers.put(HubAddresses.RECORD_TYPE, type.name());
+        headers.put(HubAddresses.RECORD_COUNT, records.size());
+        headers.put("JMSXGroupID", "ledger-" + group);
+        return new Output("[" + String.join(",", records) + "]", headers, null);
+    }
+
+    /**
+     * Body in: the raw record; headers hubConnectorId and hubRecordType. Body out: canonical JSON of
+     * that one record (the format of erp.items before batches; the ledger still reads it).
+     */
     public void toCanonical(Exchange exchange) {
         Message message = exchange.getMessage();
         String connectorId = message.getHeader(HubAddresses.CONNECTOR_ID, String.class);
         ErpPage.RecordType type = ErpPage.RecordType.valueOf(message.getHeader(HubAddresses.RECORD_TYPE, String.class));
-        String raw = message.getBody(String.class);
+        ConnectorInstance connector = catalog.instance(connectorId);
+        String mapping = connector.mapping(type == ErpPage.RecordType.DEBTOR ? "debtor" : "openItem");
+        Mapped mapped = canonical(type, mapping, message.getBody(String.class), bindings(connector));
+        HubMessages.prepareNextHop(message, message.getHeader(HubAddresses.MESSAGE_ID, String.class), mapped.groupKey());
+        message.setHeader(HubAddresses.CONNECTOR_ID, connectorId);
+        message.setHeader(HubAddresses.RECORD_TYPE, type.name());
+        message.setBody(mapped.json());
+    }
+
+    private Mapped canonical(ErpPage.RecordType type, String mapping, String raw, Map<String, Object> bindings) {
         if (raw == null || raw.length() > MAX_RECORD_CHARS) {
             throw new InvalidMessageException("ERP record is empty or larger than " + MAX_RECORD_CHARS + " characters");
         }
-        ConnectorInstance connector = catalog.instance(connectorId);
-        String mapping = connector.mapping(type == ErpPage.RecordType.DEBTOR ? "debtor" : "openItem");
-        Object mapped = mapper.map(mapping, raw, bindings(connector));
-        String groupId;
-        Object canonical;
+        Object mapped = mapper.map(mapping, raw, bindings);
         if (type == ErpPage.RecordType.DEBTOR) {
             Debtor debtor = validated(convert(mapped, Debtor.class, mapping));
-            canonical = debtor;
-            groupId = debtor.debtorKey();
-        } else {
-            OpenItem item = validated(convert(mapped, OpenItem.class, mapping));
-            item = item.withVersion(OpenItemVersion.of(item));
-            canonical = item;
-            groupId = item.debtorKey();
+            return new Mapped(debtor.debtorKey(), json.write(debtor));
         }
-        HubMessages.prepareNextHop(message, message.getHeader(HubAddresses.MESSAGE_ID, String.class), groupId);
-        message.setHeader(HubAddresses.CONNECTOR_ID, connectorId);
-        message.setHeader(HubAddresses.RECORD_TYPE, type.name());
-        message.setBody(json.write(canonical));
+        OpenItem item = validated(convert(mapped, OpenItem.class, mapping));
+        item = item.withVersion(OpenItemVersion.of(item));
+        return new Mapped(item.debtorKey(), json.write(item));
+    }
+
+    private record Mapped(String groupKey, String json) {
+    }
+
+    /** One message to put on erp.items, or a record refused (then {@code body} is the raw record). */
+    public record Output(String body, Map<String, Object> headers, InvalidMessageException refused) {
     }
 
     /**

@@ -13,9 +13,12 @@ import java.util.List;
 @ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
 public class SandboxConfiguration {
 
+    /** 50 companies and 500 invoices unless {@code hub.sandbox.companies} / {@code hub.sandbox.invoices} say otherwise. */
     @Bean
-    SandboxPortfolio sandboxPortfolio() {
-        return new SandboxPortfolio();
+    SandboxPortfolio sandboxPortfolio(@Value("${hub.sandbox.companies:" + SandboxPortfolio.COMPANIES + "}") int companies,
+                                      @Value("${hub.sandbox.invoices:" + SandboxPortfolio.INVOICES + "}") int invoices,
+                                      @Value("${hub.sandbox.seed:" + SandboxPortfolio.DEFAULT_SEED + "}") long seed) {
+        return new SandboxPortfolio(companies, invoices, seed);
     }
 
     @Bean

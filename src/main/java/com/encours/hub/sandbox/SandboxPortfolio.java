@@ -17,14 +17,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The sandbox's made-up customer base, shared by the simulated ERP and the simulated bureau so that
- * they agree: 50 companies from Belgium, France and the Netherlands with valid VAT numbers, and 500
- * invoices around today — some overdue, some partly paid, some paid. Generated from a fixed seed, so
- * the same portfolio comes back on every start (dates move with today).
+ * they agree: by default 50 companies from Belgium, France and the Netherlands with valid VAT numbers,
+ * and 500 invoices around today — some overdue, some partly paid, some paid. Generated from a fixed
+ * seed, so the same portfolio comes back on every start (dates move with today). The size is
+ * configurable ({@code hub.sandbox.companies}, {@code hub.sandbox.invoices}) for load and kill tests.
  */
 public class SandboxPortfolio {
 
+    /** Default number of companies. */
     public static final int COMPANIES = 50;
+    /** Default number of invoices. */
     public static final int INVOICES = 500;
+    public static final long DEFAULT_SEED = 20261124L;
 
     private static final String[] NAMES = {"Brouwerij", "Transport", "Bouw", "Logistique", "Menuiserie", "Techniek",
             "Distribution", "Agro", "Imprimerie", "Elektro", "Verpakking", "Boulangerie", "Metaal", "Textiel", "Chimie"};
@@ -36,15 +40,28 @@ public class SandboxPortfolio {
     private final List<Invoice> invoices;
 
     public SandboxPortfolio() {
-        this(Clock.systemUTC(), 20261124L);
+        this(Clock.systemUTC(), DEFAULT_SEED);
     }
 
     public SandboxPortfolio(Clock clock, long seed) {
+        this(clock, COMPANIES, INVOICES, seed);
+    }
+
+    /** A portfolio of the given size; the default one is {@code (50, 500, DEFAULT_SEED)}. */
+    public SandboxPortfolio(int companies, int invoices, long seed) {
+        this(Clock.systemUTC(), companies, invoices, seed);
+    }
+
+    public SandboxPortfolio(Clock clock, int companyCount, int invoiceCount, long seed) {
+        if (companyCount < 1 || invoiceCount < 1) {
+            throw new IllegalArgumentException("a sandbox portfolio needs at least one company and one invoice (was "
+                    + companyCount + " companies, " + invoiceCount + " invoices)");
+        }
         Random random = new Random(seed);
         LocalDate today = LocalDate.now(clock);
         Instant baseModified = today.minusDays(200).atStartOfDay().toInstant(ZoneOffset.UTC);
         List<Company> generated = new ArrayList<>();
-        for (int i = 0; i < COMPANIES; i++) {
+        for (int i = 0; i < companyCount; i++) {
             String country = i % 3 == 0 ? "BE" : i % 3 == 1 ? "FR" : "NL";
             String regNo = switch (country) {
                 case "BE" -> belgianEnterpriseNumber(random);
@@ -70,8 +87,8 @@ public class SandboxPortfolio {
                     BigDecimal.valueOf(10_000L + random.nextInt(20) * 5_000L)));
         }
         List<Invoice> generatedInvoices = new ArrayList<>();
-        for (int n = 0; n < INVOICES; n++) {
-            Company company = generated.get(random.nextInt(COMPANIES));
+        for (int n = 0; n < invoiceCount; n++) {
+            Company company = generated.get(random.nextInt(companyCount));
             LocalDate invoiceDate = today.minusDays(random.nextInt(150));
             LocalDate dueDate = invoiceDate.plusDays(30);
             BigDecimal total = BigDecimal.valueOf(200 + random.nextInt(20_000))
@@ -119,6 +136,16 @@ public class SandboxPortfolio {
                 current.dueDate(), current.currency(), current.totalAmount(), remaining, at);
         invoices.set(invoices.indexOf(current), changed);
         return changed;
+    }
+
+    /**
+     * Changes every invoice in the ERP at once (benchmarks): the due date moves one day later and each
+     * invoice counts as modified at {@code at}, so the next extract reads them all and each is a change.
+     */
+    public synchronized void postponeAll(Instant at) {
+        invoices.replaceAll(current -> new Invoice(current.id(), current.number(), current.customer(),
+                current.invoiceDate(), current.dueDate().plusDays(1), current.currency(), current.totalAmount(),
+                current.remainingAmount(), at));
     }
 
     /** A customer of the sandbox ERP and what the sandbox bureau says of it. */

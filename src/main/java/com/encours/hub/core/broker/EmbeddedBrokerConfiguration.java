@@ -28,7 +28,11 @@ public class EmbeddedBrokerConfiguration {
     @Bean
     ArtemisConfigurationCustomizer hubTopology(Environment environment) {
         Configuration declared = parse(environment);
-        return embedded -> {
+        return embedded -> applyDeclared(declared, embedded);
+    }
+
+    /** Copies addresses, address settings and journal settings of broker.xml onto an embedded broker's configuration. */
+    public static void applyDeclared(Configuration declared, Configuration embedded) {
             declared.getAddressConfigurations().forEach(embedded::addAddressConfiguration);
             declared.getAddressSettings().forEach(embedded::addAddressSetting);
             embedded.setJournalType(declared.getJournalType())
@@ -42,10 +46,13 @@ public class EmbeddedBrokerConfiguration {
                     .setJournalPoolFiles(declared.getJournalPoolFiles())
                     .setIDCacheSize(declared.getIDCacheSize())
                     .setPersistIDCache(declared.isPersistIDCache());
-        };
+            if (declared.getGlobalMaxSize() > 0) {
+                embedded.setGlobalMaxSize(declared.getGlobalMaxSize());
+            }
     }
 
-    static Configuration parse(Environment environment) {
+    /** broker/broker.xml with its placeholders resolved from the environment. */
+    public static Configuration parse(Environment environment) {
         try (InputStream in = new ClassPathResource("broker/broker.xml").getInputStream()) {
             String xml = resolvePlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8), environment);
             return new FileConfigurationParser().parseMainConfig(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));

@@ -18,6 +18,8 @@ public final class HubAddresses {
     /** Message properties the hub sets; JMS property names must be Java identifiers. */
     public static final String MESSAGE_ID = "hubMessageId";
     public static final String RECORD_TYPE = "hubRecordType";
+    /** Number of canonical records in an erp.items message whose body is a JSON array of them. */
+    public static final String RECORD_COUNT = "hubRecordCount";
     public static final String CONNECTOR_ID = "hubConnectorId";
     public static final String FAILURE_REASON = "hubFailureReason";
     public static final String ORIGIN_QUEUE = "hubOriginQueue";

@@ -16,9 +16,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +38,9 @@ import java.util.stream.Collectors;
  * between the two, the broker redelivers the input: the ledger then sees no change, but re-emits the
  * change it recorded, with the same event id, so the event is not lost; downstream steps recognise
  * the id if the first emission had got through.
+ *
+ * <p>Records come in batches (one erp.items message); a batch is one database transaction with one
+ * query for the stored versions and JDBC batches for the writes.
  */
 @Service
 public class Ledger {
@@ -86,38 +94,112 @@ public class Ledger {
         });
     }
 
+    /** Records the debtors of one batch in one database transaction. */
+    public void applyDebtors(List<Debtor> debtors) {
+        transactions.executeWithoutResult(status -> debtors.forEach(this::applyDebtor));
+    }
+
     /**
      * Records the item; returns the change event to publish, or nothing when nothing changed.
      *
      * @param redelivered the broker delivers this input again: re-emit the change of the stored revision
      */
     public Optional<LedgerChange> applyItem(OpenItem incoming, boolean redelivered) {
-        OpenItem item = incoming.withVersion(OpenItemVersion.of(incoming));
+        return applyItems(List.of(incoming), redelivered).stream().findFirst();
+    }
+
+    /**
+     * Records a batch of items in one database transaction, with one query for the versions the ledger
+     * has and one JDBC batch per kind of write; returns the change events to publish, in input order.
+     *
+     * @param redelivered the broker delivers this input again: re-emit the change of the stored revision
+     *                    of each item that is unchanged
+     */
+    public List<LedgerChange> applyItems(List<OpenItem> incoming, boolean redelivered) {
+        if (incoming.isEmpty()) {
+            return List.of();
+        }
+        List<OpenItem> items = incoming.stream().map(item -> item.withVersion(OpenItemVersion.of(item))).toList();
         return transactions.execute(status -> {
             Instant now = clock.instant();
-            ensureDebtor(item, now);
-            Optional<LedgerRepository.StoredItem> stored = repository.findItem(item.itemKey());
-            if (stored.isPresent() && stored.get().version().equals(item.version())) {
-                meters.counter("hub.ledger.items", "outcome", "unchanged").increment();
-                return redelivered ? Optional.of(json.read(stored.get().lastChange(), LedgerChange.class)) : Optional.empty();
+            ensureDebtors(items, now);
+            Map<String, LedgerRepository.ItemHead> heads = new HashMap<>(repository.itemHeads(
+                    items.stream().map(OpenItem::itemKey).toList()));
+            Set<String> changedKeys = new HashSet<>();
+            Set<String> unchangedKeys = new HashSet<>();
+            for (OpenItem item : items) {
+                LedgerRepository.ItemHead head = heads.get(item.itemKey());
+                if (head != null && head.version().equals(item.version())) {
+                    unchangedKeys.add(item.itemKey());
+                } else if (head != null) {
+                    changedKeys.add(item.itemKey());
+                }
             }
-            OpenItem previous = stored.map(s -> json.read(s.payload(), OpenItem.class)).orElse(null);
-            long revision = stored.map(s -> s.revision() + 1).orElse(1L);
-            LedgerChange change = new LedgerChange(item.itemKey(), item.debtorKey(), revision, changesBetween(previous, item),
-                    previous == null ? null : previous.version(), item, now);
-            repository.upsertItem(new LedgerRepository.ItemWrite(item.itemKey(), item.debtorKey(), item.sourceSystem(),
-                    item.company(), item.sourceItemKey(), item.docType().name(), item.docNumber(), item.status().name(),
-                    item.currency().getCurrencyCode(), item.originalAmount(), item.openAmount(), item.issueDate(),
-                    item.dueDate(), item.version(), revision, json.write(item), json.write(change), item.sourceLastModified(), now),
-                    stored.isPresent());
-            meters.counter("hub.ledger.items", "outcome", previous == null ? "new" : "changed").increment();
-            return Optional.of(change);
+            Map<String, String> payloads = changedKeys.isEmpty() ? Map.of() : repository.itemColumn(changedKeys, false);
+            Map<String, String> lastChanges = redelivered && !unchangedKeys.isEmpty()
+                    ? repository.itemColumn(unchangedKeys, true) : Map.of();
+            Map<String, OpenItem> latest = new HashMap<>();
+            Map<String, String> lastChangeInBatch = new HashMap<>();
+            List<LedgerRepository.ItemWrite> inserts = new ArrayList<>();
+            Map<String, LedgerRepository.ItemWrite> updates = new LinkedHashMap<>();
+            List<LedgerChange> changes = new ArrayList<>();
+            int unchanged = 0;
+            for (OpenItem item : items) {
+                LedgerRepository.ItemHead head = heads.get(item.itemKey());
+                if (head != null && head.version().equals(item.version())) {
+                    unchanged++;
+                    if (redelivered) {
+                        String last = lastChangeInBatch.getOrDefault(item.itemKey(), lastChanges.get(item.itemKey()));
+                        if (last != null) {
+                            changes.add(json.read(last, LedgerChange.class));
+                        }
+                    }
+                    continue;
+                }
+                OpenItem previous = latest.containsKey(item.itemKey()) ? latest.get(item.itemKey())
+                        : head == null ? null : json.read(payloads.get(item.itemKey()), OpenItem.class);
+                long revision = head == null ? 1L : head.revision() + 1;
+                LedgerChange change = new LedgerChange(item.itemKey(), item.debtorKey(), revision,
+                        changesBetween(previous, item), previous == null ? null : previous.version(), item, now);
+                String changeJson = json.write(change);
+                LedgerRepository.ItemWrite write = new LedgerRepository.ItemWrite(item.itemKey(), item.debtorKey(),
+                        item.sourceSystem(), item.company(), item.sourceItemKey(), item.docType().name(), item.docNumber(),
+                        item.status().name(), item.currency().getCurrencyCode(), item.originalAmount(), item.openAmount(),
+                        item.issueDate(), item.dueDate(), item.version(), revision, json.write(item), changeJson,
+                        item.sourceLastModified(), now);
+                if (head == null && !latest.containsKey(item.itemKey())) {
+                    inserts.add(write);
+                } else {
+                    updates.remove(item.itemKey());
+                    updates.put(item.itemKey(), write);
+                }
+                meters.counter("hub.ledger.items", "outcome", previous == null ? "new" : "changed").increment();
+                heads.put(item.itemKey(), new LedgerRepository.ItemHead(item.version(), revision));
+                latest.put(item.itemKey(), item);
+                lastChangeInBatch.put(item.itemKey(), changeJson);
+                changes.add(change);
+            }
+            // an item new in this batch and changed again later in it is inserted, then updated
+            repository.writeItems(inserts, List.copyOf(updates.values()));
+            meters.counter("hub.ledger.items", "outcome", "unchanged").increment(unchanged);
+            return changes;
         });
     }
 
-    /** An item can arrive before its debtor's master record; keep a placeholder until the record comes. */
-    private void ensureDebtor(OpenItem item, Instant now) {
-        if (repository.findDebtorByKey(item.debtorKey()).isEmpty()) {
+    /** Items can arrive before their debtor's master record; keep a placeholder until the record comes. */
+    private void ensureDebtors(List<OpenItem> items, Instant now) {
+        Map<String, OpenItem> byDebtor = new LinkedHashMap<>();
+        items.forEach(item -> byDebtor.putIfAbsent(item.debtorKey(), item));
+        Set<String> existing = repository.existingDebtorKeys(byDebtor.keySet());
+        byDebtor.forEach((debtorKey, item) -> {
+            if (!existing.contains(debtorKey)) {
+                insertPlaceholder(item, now);
+            }
+        });
+    }
+
+    private void insertPlaceholder(OpenItem item, Instant now) {
+        {
             Debtor placeholder = new Debtor(UUID.randomUUID().toString(), item.sourceSystem(), item.company(),
                     item.debtorRef(), item.debtorRef(), null, List.of(), null, null, null, null, null, null, null,
                     false, null);

@@ -12,12 +12,19 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** SQL of the ledger tables (debtor, debtor_identifier, open_item). Portable between PostgreSQL and H2. */
 @Repository
 public class LedgerRepository {
+
+    private static final int IN_LIST_MAX = 500;
 
     private final JdbcTemplate jdbc;
 
@@ -104,10 +111,95 @@ public class LedgerRepository {
         }
     }
 
-    /** Items of a debtor that still count in its exposure. */
+    /** Keys among {@code debtorKeys} that the ledger already has. */
+    public Set<String> existingDebtorKeys(Collection<String> debtorKeys) {
+        Set<String> found = new HashSet<>();
+        for (List<String> chunk : chunks(debtorKeys)) {
+            jdbc.query("select debtor_key from debtor where debtor_key in (" + marks(chunk.size()) + ")",
+                    (ResultSet rs) -> {
+                        found.add(rs.getString(1));
+                    }, chunk.toArray());
+        }
+        return found;
+    }
+
+    /** Version and revision of the items the ledger has among {@code itemKeys}, in one query per 500 keys. */
+    public Map<String, ItemHead> itemHeads(Collection<String> itemKeys) {
+        Map<String, ItemHead> found = new HashMap<>();
+        for (List<String> chunk : chunks(itemKeys)) {
+            jdbc.query("select item_key, version, revision from open_item where item_key in (" + marks(chunk.size()) + ")",
+                    (ResultSet rs) -> {
+                        found.put(rs.getString(1), new ItemHead(rs.getString(2), rs.getLong(3)));
+                    }, chunk.toArray());
+        }
+        return found;
+    }
+
+    /** One column ({@code payload} or {@code last_change}) of the items among {@code itemKeys}. */
+    public Map<String, String> itemColumn(Collection<String> itemKeys, boolean lastChange) {
+        Map<String, String> found = new HashMap<>();
+        String column = lastChange ? "last_change" : "payload";
+        for (List<String> chunk : chunks(itemKeys)) {
+            jdbc.query("select item_key, " + column + " from open_item where item_key in (" + marks(chunk.size()) + ")",
+                    (ResultSet rs) -> {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }, chunk.toArray());
+        }
+        return found;
+    }
+
+    public record ItemHead(String version, long revision) {
+    }
+
+    /** Inserts new items and updates changed ones, each kind in one JDBC batch. */
+    public void writeItems(List<ItemWrite> inserts, List<ItemWrite> updates) {
+        if (!inserts.isEmpty()) {
+            jdbc.batchUpdate("""
+                    insert into open_item (item_key, debtor_key, source_system, company, source_item_key, doc_type, doc_number,
+                           status, currency, original_amount, open_amount, issue_date, due_date, version, revision,
+                           payload, last_change, source_last_modified, created_at, updated_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    inserts.stream().map(item -> new Object[]{item.itemKey(), item.debtorKey(), item.sourceSystem(),
+                            item.company(), item.sourceItemKey(), item.docType(), item.docNumber(), item.status(),
+                            item.currency(), item.originalAmount(), item.openAmount(), date(item.issueDate()),
+                            date(item.dueDate()), item.version(), item.revision(), item.payload(), item.lastChange(),
+                            timestamp(item.sourceLastModified()), timestamp(item.now()), timestamp(item.now())}).toList());
+        }
+        if (!updates.isEmpty()) {
+            jdbc.batchUpdate("""
+                    update open_item set debtor_key = ?, doc_type = ?, doc_number = ?, status = ?, currency = ?, original_amount = ?,
+                           open_amount = ?, issue_date = ?, due_date = ?, version = ?, revision = ?, payload = ?,
+                           last_change = ?, source_last_modified = ?, updated_at = ?
+                    where item_key = ?""",
+                    updates.stream().map(item -> new Object[]{item.debtorKey(), item.docType(), item.docNumber(),
+                            item.status(), item.currency(), item.originalAmount(), item.openAmount(),
+                            date(item.issueDate()), date(item.dueDate()), item.version(), item.revision(), item.payload(),
+                            item.lastChange(), timestamp(item.sourceLastModified()), timestamp(item.now()),
+                            item.itemKey()}).toList());
+        }
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static List<List<String>> chunks(Collection<String> keys) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(keys));
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += IN_LIST_MAX) {
+            chunks.add(all.subList(i, Math.min(all.size(), i + IN_LIST_MAX)));
+        }
+        return chunks;
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+
+    /** Items of a debtor that still count in its exposure (without their payload: the exposure needs none). */
     public List<ItemRow> openItemsOf(String debtorKey) {
         return jdbc.query("""
-                select item_key, debtor_key, doc_type, status, currency, open_amount, due_date, payload from open_item
+                select item_key, debtor_key, doc_type, status, currency, open_amount, due_date, null from open_item
                 where debtor_key = ? and status in ('OPEN', 'PARTIAL')""", this::itemRow, debtorKey);
     }
 

@@ -34,8 +34,54 @@ public class JsonataMapper {
 
     private final Path mappingsDir;
     private final ObjectMapper json;
-    /** A compiled expression keeps evaluation state, so each thread gets its own copy. */
-    private final ThreadLocal<Map<String, Jsonata>> compiled = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * A compiled expression keeps evaluation state, so each thread gets its own copy. dashjoin-jsonata
+     * 0.9.9 also keeps the last evaluation's frame as the parent of the next one: reused as it is, every
+     * evaluation makes variable lookups one frame deeper (mapping time grew linearly with the number of
+     * records mapped, ~30 ms per record after a few thousand). The root frame is put back before each
+     * evaluation; if that is not possible, the expression is compiled again for each evaluation.
+     */
+    private final ThreadLocal<Map<String, Compiled>> compiled = ThreadLocal.withInitial(HashMap::new);
+    private static final java.lang.reflect.Field ENVIRONMENT = environmentField();
+
+    private record Compiled(Jsonata expression, Object rootFrame) {
+    }
+
+    private static java.lang.reflect.Field environmentField() {
+        try {
+            java.lang.reflect.Field field = Jsonata.class.getDeclaredField("environment");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Jsonata fresh(String mappingPath) {
+        Map<String, Compiled> cache = compiled.get();
+        Compiled entry = cache.get(mappingPath);
+        if (entry != null && ENVIRONMENT != null) {
+            try {
+                ENVIRONMENT.set(entry.expression(), entry.rootFrame());
+                return entry.expression();
+            } catch (IllegalAccessException e) {
+                // fall through: compile again
+            }
+        }
+        Jsonata expression = compile(mappingPath);
+        Object root = null;
+        if (ENVIRONMENT != null) {
+            try {
+                root = ENVIRONMENT.get(expression);
+            } catch (IllegalAccessException e) {
+                root = null;
+            }
+        }
+        if (root != null) {
+            cache.put(mappingPath, new Compiled(expression, root));
+        }
+        return expression;
+    }
 
     public JsonataMapper(HubProperties properties, ObjectMapper objectMapper) {
         this.mappingsDir = properties.getHome().resolve("mappings");
@@ -104,7 +150,7 @@ public class JsonataMapper {
 
     /** Same as {@link #map(String, String, Map)} for an input already parsed into maps and lists. */
     public Object mapValue(String mappingPath, Object input, Map<String, ?> bindings) {
-        Jsonata expression = compiled.get().computeIfAbsent(mappingPath, this::compile);
+        Jsonata expression = fresh(mappingPath);
         Jsonata.Frame frame = expression.createFrame();
         bindings.forEach((name, value) -> frame.bind(name, (Object) value));
         try {
