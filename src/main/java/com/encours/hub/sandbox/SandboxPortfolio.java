@@ -40,11 +40,23 @@ public class SandboxPortfolio {
     }
 
     public SandboxPortfolio(Clock clock, long seed) {
+        this(clock, COMPANIES, INVOICES, seed);
+    }
+
+    /** A portfolio of another size (load and reliability tests); same shapes as the default one. */
+    public SandboxPortfolio(int companies, int invoices, long seed) {
+        this(Clock.systemUTC(), companies, invoices, seed);
+    }
+
+    public SandboxPortfolio(Clock clock, int companyCount, int invoiceCount, long seed) {
+        if (companyCount < 14 || invoiceCount < 1) {
+            throw new IllegalArgumentException("a sandbox portfolio needs at least 14 companies and one invoice");
+        }
         Random random = new Random(seed);
         LocalDate today = LocalDate.now(clock);
         Instant baseModified = today.minusDays(200).atStartOfDay().toInstant(ZoneOffset.UTC);
         List<Company> generated = new ArrayList<>();
-        for (int i = 0; i < COMPANIES; i++) {
+        for (int i = 0; i < companyCount; i++) {
             String country = i % 3 == 0 ? "BE" : i % 3 == 1 ? "FR" : "NL";
             String regNo = switch (country) {
                 case "BE" -> belgianEnterpriseNumber(random);
@@ -70,8 +82,8 @@ public class SandboxPortfolio {
                     BigDecimal.valueOf(10_000L + random.nextInt(20) * 5_000L)));
         }
         List<Invoice> generatedInvoices = new ArrayList<>();
-        for (int n = 0; n < INVOICES; n++) {
-            Company company = generated.get(random.nextInt(COMPANIES));
+        for (int n = 0; n < invoiceCount; n++) {
+            Company company = generated.get(random.nextInt(companyCount));
             LocalDate invoiceDate = today.minusDays(random.nextInt(150));
             LocalDate dueDate = invoiceDate.plusDays(30);
             BigDecimal total = BigDecimal.valueOf(200 + random.nextInt(20_000))
