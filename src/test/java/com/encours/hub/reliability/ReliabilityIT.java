@@ -57,6 +57,9 @@ class ReliabilityIT {
     private static final Path JAR = Path.of(System.getProperty("hub.jar", "target/encours-hub-0.1.0-SNAPSHOT.jar"));
     private static final long SEED = Long.getLong("reliability.seed", System.currentTimeMillis());
     private static final long PORTFOLIO_SEED = 20261124L;
+    /** Size of the full scenarios 1, 2 and 6 (-Dreliability.items / -Dreliability.debtors to try smaller). */
+    private static final int ITEMS = Integer.getInteger("reliability.items", 10_000);
+    private static final int DEBTORS = Integer.getInteger("reliability.debtors", 1_000);
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(FULL ? 20 : 6);
     /** Work queues empty and nothing new delivered for this long: whatever is missing is lost. */
     private static final Duration QUIET = Duration.ofSeconds(45);
@@ -100,8 +103,8 @@ class ReliabilityIT {
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void scenario1HubKilledThreeTimes() throws Exception {
         assumeTrue(FULL, "full run only (-Preliability)");
-        Map<String, Object> figures = REPORT.scenario("1: hub kill -9 x3 (10 000 items, 1 000 debtors)");
-        try (Harness run = new Harness("hub-kill", 1_000, 10_000, PORTFOLIO_SEED, PRODUCTION_REDELIVERY)) {
+        Map<String, Object> figures = REPORT.scenario("1: hub kill -9 x3 (" + ITEMS + " items, " + DEBTORS + " debtors)");
+        try (Harness run = new Harness("hub-kill", DEBTORS, ITEMS, PORTFOLIO_SEED, PRODUCTION_REDELIVERY)) {
             HubProcess hub = run.hub("hub-1", JAR).start().awaitHealthy();
             List<Map<String, Object>> kills = new ArrayList<>();
             DoubleSupplier progress = progressOf(run);
@@ -120,8 +123,8 @@ class ReliabilityIT {
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void scenario2BrokerKilledUnderLoad() throws Exception {
         assumeTrue(FULL, "full run only (-Preliability)");
-        Map<String, Object> figures = REPORT.scenario("2: broker kill -9 x2 under load (10 000 items, 1 000 debtors)");
-        try (Harness run = new Harness("broker-kill", 1_000, 10_000, PORTFOLIO_SEED, PRODUCTION_REDELIVERY)) {
+        Map<String, Object> figures = REPORT.scenario("2: broker kill -9 x2 under load (" + ITEMS + " items, " + DEBTORS + " debtors)");
+        try (Harness run = new Harness("broker-kill", DEBTORS, ITEMS, PORTFOLIO_SEED, PRODUCTION_REDELIVERY)) {
             run.hub("hub-1", JAR).start().awaitHealthy();
             List<Map<String, Object>> kills = new ArrayList<>();
             DoubleSupplier progress = progressOf(run);
@@ -198,18 +201,18 @@ class ReliabilityIT {
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void scenario6TwoHubInstancesShareTheWork() throws Exception {
         assumeTrue(FULL, "full run only (-Preliability)");
-        Map<String, Object> figures = REPORT.scenario("6: two hub JVMs on the same queues (10 000 items, 1 000 debtors, 300 paid mid-run)");
-        try (Harness run = new Harness("two-hubs", 1_000, 10_000, PORTFOLIO_SEED, PRODUCTION_REDELIVERY)) {
+        Map<String, Object> figures = REPORT.scenario("6: two hub JVMs on the same queues (" + ITEMS + " items, " + DEBTORS + " debtors, 3 % paid mid-run)");
+        try (Harness run = new Harness("two-hubs", DEBTORS, ITEMS, PORTFOLIO_SEED, PRODUCTION_REDELIVERY)) {
             HubProcess first = run.hub("hub-a", JAR).start();
             HubProcess second = run.hub("hub-b", JAR).start();
             first.awaitHealthy();
             second.awaitHealthy();
             // Changes in the ERP while the hubs work: later revisions of items already delivered or queued.
             await("a third delivered").atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(500))
-                    .until(() -> run.distinctDeliveredItems() >= 3_000);
+                    .until(() -> run.distinctDeliveredItems() >= ITEMS * 3 / 10);
             int paid = 0;
             for (SandboxPortfolio.Invoice invoice : run.portfolio.invoices()) {
-                if (paid == 300) {
+                if (paid == ITEMS * 3 / 100) {
                     break;
                 }
                 if (invoice.remainingAmount().signum() > 0 && RANDOM.nextInt(10) == 0) {
