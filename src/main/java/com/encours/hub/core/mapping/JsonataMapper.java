@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the JSONata mappings under {@code mappings/} (the one mapping engine for JSON partners).
@@ -26,7 +28,7 @@ public class JsonataMapper {
     private final Path mappingsDir;
     private final ObjectMapper json;
     /** A compiled expression keeps evaluation state, so each thread gets its own copy. */
-    private final ThreadLocal<Map<String, Jsonata>> compiled = ThreadLocal.withInitial(HashMap::new);
+    private final ThreadLocal<Map<String, Compiled>> compiled = ThreadLocal.withInitial(HashMap::new);
 
     public JsonataMapper(HubProperties properties, ObjectMapper objectMapper) {
         this.mappingsDir = properties.getHome().resolve("mappings");
@@ -51,11 +53,19 @@ public class JsonataMapper {
 
     /** Same as {@link #map(String, String, Map)} for an input already parsed into maps and lists. */
     public Object mapValue(String mappingPath, Object input, Map<String, ?> bindings) {
-        Jsonata expression = compiled.get().computeIfAbsent(mappingPath, this::compile);
-        Jsonata.Frame frame = expression.createFrame();
-        bindings.forEach((name, value) -> frame.bind(name, (Object) value));
+        Compiled mapping = compiled.get().computeIfAbsent(mappingPath, path -> new Compiled(compile(path), new HashSet<>()));
+        // Variables are assigned on the (per-thread) expression itself: evaluate(input, frame) chains one
+        // more frame onto the expression's environment at every call, so each variable lookup, and the
+        // whole mapping, got slower with every record mapped since startup (quadratic over an extract).
+        for (String stale : mapping.assigned()) {
+            if (!bindings.containsKey(stale)) {
+                mapping.expression().assign(stale, null);
+            }
+        }
+        bindings.forEach((name, value) -> mapping.expression().assign(name, value));
+        mapping.assigned().addAll(bindings.keySet());
         try {
-            Object result = expression.evaluate(input, frame);
+            Object result = mapping.expression().evaluate(input);
             if (result == null) {
                 throw new MappingException(mappingPath, "mapping produced nothing for this input");
             }
@@ -63,6 +73,9 @@ public class JsonataMapper {
         } catch (JException | ClassCastException | IllegalArgumentException e) {
             throw new MappingException(mappingPath, "mapping failed: " + e.getMessage());
         }
+    }
+
+    private record Compiled(Jsonata expression, Set<String> assigned) {
     }
 
     /** Converts a mapping result into a canonical type. */
