@@ -4,7 +4,7 @@ import com.encours.hub.sandbox.FaultPlan;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.HubProcess;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -69,8 +69,9 @@ class ReliabilityIT {
     /** Broker redelivery of the kill scenarios: broker.xml's defaults. */
     private static final Map<String, String> PRODUCTION_REDELIVERY = Map.of();
 
-    @AfterAll
-    static void writeReport() {
+    /** After every scenario, so that a run cut short still leaves the figures of what it finished. */
+    @AfterEach
+    void writeReport() {
         if (!REPORT.isEmpty()) {
             REPORT.write(RESULTS);
         }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +62,7 @@ final class ReliabilityReport {
         root.put("notes", notes);
         try {
             Files.createDirectories(directory);
-            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
+            String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
             Path json = directory.resolve("reliability-latest.json");
             Path markdown = directory.resolve("reliability-latest.md");
             Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
