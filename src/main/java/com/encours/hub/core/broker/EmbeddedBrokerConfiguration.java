@@ -45,7 +45,8 @@ public class EmbeddedBrokerConfiguration {
                     .setJournalMinFiles(declared.getJournalMinFiles())
                     .setJournalPoolFiles(declared.getJournalPoolFiles())
                     .setIDCacheSize(declared.getIDCacheSize())
-                    .setPersistIDCache(declared.isPersistIDCache());
+                    .setPersistIDCache(declared.isPersistIDCache())
+                    .setPersistDeliveryCountBeforeDelivery(declared.isPersistDeliveryCountBeforeDelivery());
             if (declared.getGlobalMaxSize() > 0) {
                 embedded.setGlobalMaxSize(declared.getGlobalMaxSize());
             }
