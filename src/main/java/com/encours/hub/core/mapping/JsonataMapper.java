@@ -13,12 +13,13 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,8 @@ import java.util.stream.Collectors;
 public class JsonataMapper {
 
     private static final char REPLACEMENT_CHARACTER = '\uFFFD';
+    /** The expression's current frame (not public in dashjoin-jsonata 0.9.9); null if it cannot be reached. */
+    private static final Field ENVIRONMENT = environmentField();
 
     private final Path mappingsDir;
     private final ObjectMapper json;
@@ -42,45 +45,8 @@ public class JsonataMapper {
      * evaluation; if that is not possible, the expression is compiled again for each evaluation.
      */
     private final ThreadLocal<Map<String, Compiled>> compiled = ThreadLocal.withInitial(HashMap::new);
-    private static final java.lang.reflect.Field ENVIRONMENT = environmentField();
 
     private record Compiled(Jsonata expression, Object rootFrame) {
-    }
-
-    private static java.lang.reflect.Field environmentField() {
-        try {
-            java.lang.reflect.Field field = Jsonata.class.getDeclaredField("environment");
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private Jsonata fresh(String mappingPath) {
-        Map<String, Compiled> cache = compiled.get();
-        Compiled entry = cache.get(mappingPath);
-        if (entry != null && ENVIRONMENT != null) {
-            try {
-                ENVIRONMENT.set(entry.expression(), entry.rootFrame());
-                return entry.expression();
-            } catch (IllegalAccessException e) {
-                // fall through: compile again
-            }
-        }
-        Jsonata expression = compile(mappingPath);
-        Object root = null;
-        if (ENVIRONMENT != null) {
-            try {
-                root = ENVIRONMENT.get(expression);
-            } catch (IllegalAccessException e) {
-                root = null;
-            }
-        }
-        if (root != null) {
-            cache.put(mappingPath, new Compiled(expression, root));
-        }
-        return expression;
     }
 
     public JsonataMapper(HubProperties properties, ObjectMapper objectMapper) {
@@ -183,6 +149,42 @@ public class JsonataMapper {
             }
             throw e;
         }
+    }
+
+    private static Field environmentField() {
+        try {
+            Field field = Jsonata.class.getDeclaredField("environment");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Jsonata fresh(String mappingPath) {
+        Map<String, Compiled> cache = compiled.get();
+        Compiled entry = cache.get(mappingPath);
+        if (entry != null && ENVIRONMENT != null) {
+            try {
+                ENVIRONMENT.set(entry.expression(), entry.rootFrame());
+                return entry.expression();
+            } catch (IllegalAccessException e) {
+                // fall through: compile again
+            }
+        }
+        Jsonata expression = compile(mappingPath);
+        Object root = null;
+        if (ENVIRONMENT != null) {
+            try {
+                root = ENVIRONMENT.get(expression);
+            } catch (IllegalAccessException e) {
+                root = null;
+            }
+        }
+        if (root != null) {
+            cache.put(mappingPath, new Compiled(expression, root));
+        }
+        return expression;
     }
 
     private Jsonata compile(String mappingPath) {
