@@ -51,6 +51,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilityIT {
 
+    /** Concurrent consumers of finance.out.webhooks: the default of hub.flows.webhook-consumers in its route. */
+    private static final int WEBHOOK_CONSUMERS = 4;
+
     private static final boolean FULL = Boolean.getBoolean("reliability.full");
     private static final Path RESULTS = Path.of(System.getProperty("reliability.results",
             "target/reliability-results"));
@@ -185,14 +188,16 @@ class ReliabilityIT {
             figures.put("delivered_during_outage", run.finance.deliveries().size() - deliveredBefore);
             figures.put("calls_during_outage", calls);
             figures.put("calls_per_minute_during_outage", Math.round(calls / minutes * 10) / 10.0);
-            // Per consumer: a call, Retry-After, a call, Retry-After, a call, give up; 2 consumers.
-            figures.put("calls_per_minute_bound_if_retry_after_honoured", 2 * 3 * 60 / (2 * retryAfterSeconds));
+            // Per consumer: a call, Retry-After, a call, Retry-After, a call, give up.
+            figures.put("webhook_consumers", WEBHOOK_CONSUMERS);
+            figures.put("calls_per_minute_bound_if_retry_after_honoured",
+                    WEBHOOK_CONSUMERS * 3 * 60 / (2 * retryAfterSeconds));
             figures.put("max_in_dlq_during_outage", maxDlq.get());
             Outcome outcome = settleAndCount(run, figures);
             figures.put("delivered_after_recovery", run.finance.deliveries().size() - deliveredBefore);
             assertThat(maxDlq.get()).as("dead-lettered during the outage").isZero();
             assertThat(calls / minutes).as("calls per minute during the outage")
-                    .isLessThanOrEqualTo(1.25 * 2 * 3 * 60 / (2.0 * retryAfterSeconds));
+                    .isLessThanOrEqualTo(1.25 * WEBHOOK_CONSUMERS * 3 * 60 / (2.0 * retryAfterSeconds));
             outcome.assertNothingLostNothingInDlq();
         }
     }

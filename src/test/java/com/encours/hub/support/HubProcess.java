@@ -2,8 +2,6 @@ package com.encours.hub.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +61,7 @@ public final class HubProcess implements AutoCloseable {
         this.name = name;
         this.jar = jar.toAbsolutePath();
         this.log = log.toAbsolutePath();
-        this.port = freePort();
+        this.port = ChildProcesses.freePort();
         this.jvmOptions = List.copyOf(jvmOptions);
         this.arguments = List.copyOf(arguments);
         this.environment = new LinkedHashMap<>(environment);
@@ -92,10 +90,7 @@ public final class HubProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             hub = builder.start();
-            watchdog = new ProcessBuilder("sh", "-c", "read -r _; kill -9 " + hub.pid() + " 2>/dev/null")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectErrorStream(true)
-                    .start();
+            watchdog = ChildProcesses.watchdog(hub.pid());
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (IOException e) {
@@ -207,20 +202,12 @@ public final class HubProcess implements AutoCloseable {
     }
 
     public String logTail() {
-        try (Stream<String> lines = Files.lines(log)) {
-            List<String> all = lines.toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
+        return ChildProcesses.logTail(log);
     }
 
     private void stopWatchdog() {
-        // SIGTERM, not closing its stdin: closing would make it kill a pid that may already be reused.
-        if (watchdog != null) {
-            watchdog.destroy();
-            watchdog = null;
-        }
+        ChildProcesses.stopWatchdog(watchdog);
+        watchdog = null;
     }
 
     private void killQuietly() {
@@ -229,11 +216,4 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on loopback", e);
-        }
-    }
 }

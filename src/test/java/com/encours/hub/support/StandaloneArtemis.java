@@ -6,9 +6,7 @@ import org.springframework.core.io.ClassPathResource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +84,7 @@ public final class StandaloneArtemis implements AutoCloseable {
                 .toAbsolutePath();
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
-        StandaloneArtemis artemis = new StandaloneArtemis(distribution, instance, freePort(),
+        StandaloneArtemis artemis = new StandaloneArtemis(distribution, instance, ChildProcesses.freePort(),
                 HexFormat.of().formatHex(secret), Map.copyOf(systemProperties));
         artemis.createInstance();
         return artemis;
@@ -108,10 +106,7 @@ public final class StandaloneArtemis implements AutoCloseable {
             builder.environment().put("JAVA_ARGS_APPEND", "-Xms64m -Xmx512m " + systemProperties.entrySet().stream()
                     .map(e -> "-D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
             broker = builder.start();
-            watchdog = new ProcessBuilder("sh", "-c", "read -r _; kill -9 " + javaProcess().pid() + " 2>/dev/null")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectErrorStream(true)
-                    .start();
+            watchdog = ChildProcesses.watchdog(javaProcess().pid());
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (IOException e) {
@@ -237,13 +232,6 @@ public final class StandaloneArtemis implements AutoCloseable {
         return home;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on loopback", e);
-        }
-    }
 
     /** bin/artemis execs java today; should it ever fork instead, the JVM is its descendant. */
     private ProcessHandle javaProcess() {
@@ -276,20 +264,12 @@ public final class StandaloneArtemis implements AutoCloseable {
     }
 
     private String logTail() {
-        try (Stream<String> lines = Files.lines(log)) {
-            List<String> all = lines.toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
+        return ChildProcesses.logTail(log);
     }
 
     private void stopWatchdog() {
-        // SIGTERM, not closing its stdin: closing would make it kill a pid that may already be reused.
-        if (watchdog != null) {
-            watchdog.destroy();
-            watchdog = null;
-        }
+        ChildProcesses.stopWatchdog(watchdog);
+        watchdog = null;
     }
 
     private void removeShutdownHook() {
