@@ -53,7 +53,7 @@ public final class BenchResults {
         machine.put("bench_jvm_max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         machine.put("bench_jvm_args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()
                 .stream().filter(a -> a.startsWith("-X")).toList()));
-        machine.put("note", "shared, noisy machine (2 cores shared with other engineers' builds): compare ratios of one run, not absolute figures across runs");
+        machine.put("note", "noisy machine (2 cores, other builds may run at the same time): compare ratios of one run, not absolute figures across runs");
         return machine;
     }
 
