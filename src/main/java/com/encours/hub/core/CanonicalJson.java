@@ -8,6 +8,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -32,7 +33,32 @@ public class CanonicalJson {
     }
 
     public <T> T read(String text, Class<T> type) {
+        checkText(text, type);
         T value;
+        try {
+            value = json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": " + e.getMessage());
+        }
+        return checked(value, type);
+    }
+
+    /** A JSON array of canonical records, each checked as {@link #read} checks one. */
+    public <T> List<T> readBatch(String text, Class<T> type) {
+        checkText(text, type);
+        List<T> values;
+        try {
+            values = json.readValue(text, json.getTypeFactory().constructCollectionType(List.class, type));
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException("not a batch of canonical " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        }
+        return values.stream().map(value -> checked(value, type)).toList();
+    }
+
+    private static void checkText(String text, Class<?> type) {
         if (text == null || text.isBlank()) {
             throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": the message is empty");
         }
@@ -42,15 +68,12 @@ public class CanonicalJson {
             throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": holds bytes that are "
                     + "not valid UTF-8 (U+FFFD at character " + replaced + ")");
         }
-        try {
-            value = json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": " + e.getOriginalMessage());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": " + e.getMessage());
-        }
+    }
+
+    /** Valid by the model's constraints, and an open item versioned by the hub, never by its sender. */
+    private <T> T checked(T value, Class<T> type) {
         if (value == null) {
-            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": the message is JSON null");
+            throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": JSON null");
         }
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.encours.hub.core.ledger;
 
+import com.encours.hub.core.CanonicalJson;
 import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.HubAddresses;
@@ -7,11 +8,8 @@ import com.encours.hub.core.broker.HubDestinations;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.model.OpenItem;
-import com.encours.hub.core.CanonicalJson;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
 import jakarta.jms.TextMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -31,26 +29,19 @@ public class LedgerStep {
 
     private final Ledger ledger;
     private final CanonicalJson json;
-    private final ObjectMapper mapper;
     private final ConnectionFactory connectionFactory;
     private final JmsTemplate changes;
-    private final JavaType debtors;
-    private final JavaType items;
+    private final Destination ledgerChanges;
 
-    private final jakarta.jms.Destination ledgerChanges;
-
-    public LedgerStep(Ledger ledger, CanonicalJson json, ObjectMapper mapper, ConnectionFactory connectionFactory,
+    public LedgerStep(Ledger ledger, CanonicalJson json, ConnectionFactory connectionFactory,
                       HubDestinations destinations) {
         this.ledgerChanges = destinations.topic(HubAddresses.LEDGER_CHANGES);
         this.ledger = ledger;
         this.json = json;
-        this.mapper = mapper;
         this.connectionFactory = connectionFactory;
         this.changes = new JmsTemplate(connectionFactory);
         this.changes.setPubSubDomain(true);
         this.changes.setSessionTransacted(true);
-        this.debtors = mapper.getTypeFactory().constructCollectionType(List.class, Debtor.class);
-        this.items = mapper.getTypeFactory().constructCollectionType(List.class, OpenItem.class);
     }
 
     /** Applies the records; leaves a null body (the change events are already sent). */
@@ -59,7 +50,7 @@ public class LedgerStep {
         String type = message.getHeader(HubAddresses.RECORD_TYPE, String.class);
         String body = message.getBody(String.class);
         if ("DEBTOR".equals(type)) {
-            ledger.applyDebtors(read(body, debtors, Debtor.class));
+            ledger.applyDebtors(read(body, Debtor.class));
             message.setBody(null);
             return;
         }
@@ -67,7 +58,7 @@ public class LedgerStep {
             throw new InvalidMessageException("unknown " + HubAddresses.RECORD_TYPE + " '" + type + "'");
         }
         boolean redelivered = Boolean.TRUE.equals(message.getHeader("JMSRedelivered", Boolean.class));
-        List<LedgerChange> recorded = ledger.applyItems(read(body, items, OpenItem.class), redelivered);
+        List<LedgerChange> recorded = ledger.applyItems(read(body, OpenItem.class), redelivered);
         if (!recorded.isEmpty()) {
             publish(recorded);
         }
@@ -95,22 +86,8 @@ public class LedgerStep {
         }
     }
 
-    private <T> List<T> read(String body, JavaType listType, Class<T> type) {
-        if (body == null) {
-            throw new InvalidMessageException("empty " + type.getSimpleName() + " message");
-        }
-        String trimmed = body.stripLeading();
-        if (!trimmed.startsWith("[")) {
-            return List.of(json.read(body, type));
-        }
-        try {
-            List<T> records = mapper.readValue(trimmed, listType);
-            if (records.stream().anyMatch(java.util.Objects::isNull)) {
-                throw new InvalidMessageException("a batch of " + type.getSimpleName() + " holds a null record");
-            }
-            return records;
-        } catch (JsonProcessingException e) {
-            throw new InvalidMessageException("not a batch of canonical " + type.getSimpleName() + ": " + e.getOriginalMessage());
-        }
+    /** A batch (what the extract sends) or a single record (what a sender outside the hub may send). */
+    private <T> List<T> read(String body, Class<T> type) {
+        return body != null && body.stripLeading().startsWith("[") ? json.readBatch(body, type) : List.of(json.read(body, type));
     }
 }
