@@ -3,6 +3,7 @@ package com.encours.hub.erp;
 import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorConfigurationException;
 import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.core.ConnectorLease;
 import com.encours.hub.core.ConnectorState;
 import com.encours.hub.core.broker.HubAddresses;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +25,13 @@ import java.util.stream.Collectors;
  * to the {@code erp-page} route (which maps it and puts it on {@code erp.items} in one broker
  * transaction), then saves the new watermarks. If anything fails, the watermarks stay where they were
  * and the next run reads the same records again; the ledger recognises the ones it already has.
+ * With several hub instances, the one holding the connector's {@link ConnectorLease} extracts.
  */
 @Service
 public class ErpExtract {
 
     private static final Logger log = LoggerFactory.getLogger(ErpExtract.class);
+    private static final Duration LEASE_GRACE = Duration.ofSeconds(30);
 
     private final ConnectorCatalog catalog;
     private final Map<String, ErpSource> sources;
@@ -35,9 +39,11 @@ public class ErpExtract {
     private final ProducerTemplate producer;
     private final MeterRegistry meters;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
+    private final ConnectorLease lease;
 
     public ErpExtract(ConnectorCatalog catalog, List<ErpSource> sources, ConnectorState state,
-                      ProducerTemplate producer, MeterRegistry meters) {
+                      ConnectorLease lease, ProducerTemplate producer, MeterRegistry meters) {
+        this.lease = lease;
         this.catalog = catalog;
         this.sources = sources.stream().collect(Collectors.toMap(ErpSource::protocol, Function.identity()));
         this.state = state;
@@ -54,7 +60,8 @@ public class ErpExtract {
 
     /**
      * Extracts now, in the calling thread. Returns false, doing nothing, when an extract of the same
-     * connector is already running (the timer and an ops request can meet).
+     * connector is already running here (the timer and an ops request can meet) or another hub instance
+     * holds the connector's lease.
      */
     public boolean run(String connectorId) {
         ConnectorInstance connector = catalog.instance(connectorId);
@@ -63,9 +70,19 @@ public class ErpExtract {
             log.info("{}: an extract is already running; this one is skipped", connectorId);
             return false;
         }
+        // held across two missed ticks, so that the holder keeps it from one run to the next
+        Duration leaseDuration = connector.schedule().multipliedBy(2).plus(LEASE_GRACE);
         try {
+            if (!lease.acquire(connectorId, leaseDuration)) {
+                log.debug("{}: another hub instance runs this connector's extracts", connectorId);
+                return false;
+            }
             Map<String, String> marks = sources.get(connector.protocol()).extract(connector,
                     state.watermarks(connectorId), page -> {
+                        if (!lease.acquire(connectorId, leaseDuration)) {
+                            throw new IllegalStateException("the lease of " + connectorId + " went to another hub "
+                                    + "instance during the extract (a page took longer than " + leaseDuration + ")");
+                        }
                         producer.sendBodyAndHeaders("direct:erp-page", page, Map.of(
                                 HubAddresses.CONNECTOR_ID, connectorId,
                                 HubAddresses.RECORD_TYPE, page.type().name()));

@@ -1,5 +1,6 @@
 package com.encours.hub.bureau.creditsafe;
 
+import com.encours.hub.support.MutableClock;
 import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
@@ -30,16 +31,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -345,34 +342,5 @@ class CreditsafeContractTest {
     private static Debtor debtor(String country, DebtorIdentifier... identifiers) {
         return new Debtor(null, "contract-erp", "1000", "D-1", "Contract debtor",
                 country, List.of(identifiers), null, null, null, null, null, null, null, false, null);
-    }
-
-    /** A clock the test moves by hand, to cross token expiry without waiting. */
-    private static final class MutableClock extends Clock {
-
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration duration) {
-            now.updateAndGet(instant -> instant.plus(duration));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

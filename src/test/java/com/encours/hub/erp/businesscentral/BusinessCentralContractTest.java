@@ -1,5 +1,6 @@
 package com.encours.hub.erp.businesscentral;
 
+import com.encours.hub.support.MutableClock;
 import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
@@ -36,11 +37,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,7 +48,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -383,33 +380,5 @@ class BusinessCentralContractTest {
         HubProperties properties = new HubProperties();
         properties.setHome(".");
         return properties;
-    }
-
-    /** Lets a test move time forward without waiting for it. */
-    private static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration duration) {
-            now.updateAndGet(instant -> instant.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the source works in UTC instants");
-        }
     }
 }
