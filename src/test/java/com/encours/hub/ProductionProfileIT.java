@@ -168,8 +168,9 @@ class ProductionProfileIT {
             assertThat(erpItems.path("deadLetterAddress").asText()).as(erpItems.toString()).isEqualTo("DLQ.erp.items");
             // the test values given to the broker as system properties replaced broker.xml's defaults
             assertThat(erpItems.path("maxDeliveryAttempts").asInt()).as(erpItems.toString()).isEqualTo(3);
-            assertThat(erpItems.path("redeliveryDelay").asLong()).as(erpItems.toString()).isEqualTo(200);
-            assertThat(erpItems.path("redeliveryMultiplier").asDouble()).as(erpItems.toString()).isEqualTo(3.0);
+            // the backoff is the hub's (RedeliveryBackoff): a broker-side delay would break per-debtor order
+            assertThat(erpItems.path("redeliveryDelay").asLong()).as(erpItems.toString()).isZero();
+            assertThat(erpItems.path("sendToDLAOnNoRoute").asBoolean()).as(erpItems.toString()).isTrue();
             assertThat(erpItems.path("autoCreateAddresses").asBoolean(true)).as(erpItems.toString()).isFalse();
 
             JsonNode deadLetters = core.addressSettings(HubAddresses.deadLetterQueue(HubAddresses.ERP_ITEMS));

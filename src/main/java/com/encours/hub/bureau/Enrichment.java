@@ -1,56 +1,118 @@
 package com.encours.hub.bureau;
 
+import com.encours.hub.core.CanonicalJson;
 import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
+import com.encours.hub.core.broker.ConsumerTransaction;
+import com.encours.hub.core.broker.HubAddresses;
+import com.encours.hub.core.broker.HubDestinations;
 import com.encours.hub.core.broker.HubMessages;
 import com.encours.hub.core.exposure.DebtorExposure;
 import com.encours.hub.core.ledger.LedgerRepository;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.EnrichedOpenItem;
+import com.encours.hub.core.model.Exposure;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.core.CanonicalJson;
+import jakarta.jms.Destination;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The enrich route's step: a ledger change becomes the event finance systems receive — the item, its
- * debtor, the debtor's assessment and its exposure per currency.
+ * The enrich route's step: each ledger change becomes the event finance systems receive — the item, its
+ * debtor, the debtor's assessment and its exposure per currency — published on finance.out, one message
+ * per event, in the transaction that consumes the changes. A message of changes (one ledger batch) is
+ * worked debtor by debtor: debtor, assessment and exposure are read once per debtor, not once per item.
+ *
+ * <p>A debtor that cannot be enriched now (its bureau fails, or refuses it) must not hold back the other
+ * debtors of the batch: its changes are put back on this flow's queue as a message of their own, which
+ * the broker then retries, dead-letters or quarantines alone. A message with one debtor only fails as is.
  */
 @Component
 public class Enrichment {
+
+    private static final Logger log = LoggerFactory.getLogger(Enrichment.class);
+    static final String ENRICH_QUEUE = HubAddresses.fqqn(HubAddresses.LEDGER_CHANGES, "ledger.changes.enrich");
 
     private final LedgerRepository ledger;
     private final DebtorAssessments assessments;
     private final CanonicalJson json;
     private final DebtorExposure exposure;
+    private final ConsumerTransaction transaction;
+    private final Destination financeOut;
+    private final Destination enrichQueue;
+    private final int ledgerGroups;
 
     public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
-                      DebtorExposure exposure) {
+                      DebtorExposure exposure, ConsumerTransaction transaction, HubDestinations destinations,
+                      @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
         this.ledger = ledger;
         this.assessments = assessments;
         this.json = json;
         this.exposure = exposure;
+        this.transaction = transaction;
+        this.financeOut = destinations.topic(HubAddresses.FINANCE_OUT);
+        // a queue of a multicast address is reached as a topic, even by its fully qualified name
+        this.enrichQueue = destinations.topic(ENRICH_QUEUE);
+        this.ledgerGroups = ledgerGroups;
     }
 
+    /** Publishes the events; leaves a null body. */
     public void enrich(Exchange exchange) {
         Message message = exchange.getMessage();
-        LedgerChange change = json.read(message.getBody(String.class), LedgerChange.class);
-        Debtor debtor = ledger.findDebtorByKey(change.debtorKey())
+        Map<String, List<LedgerChange>> byDebtor = json.readOneOrBatch(message.getBody(String.class), LedgerChange.class)
+                .stream().collect(Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
+        for (Map.Entry<String, List<LedgerChange>> debtor : byDebtor.entrySet()) {
+            List<EnrichedOpenItem> events;
+            try {
+                events = enrich(debtor.getKey(), debtor.getValue());
+            } catch (PartnerException | InvalidMessageException e) {
+                if (byDebtor.size() == 1) {
+                    throw e;
+                }
+                setAside(debtor.getKey(), debtor.getValue(), e);
+                continue;
+            }
+            events.forEach(event -> transaction.send(financeOut, json.write(event),
+                    Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey())));
+        }
+        message.setBody(null);
+    }
+
+    private List<EnrichedOpenItem> enrich(String debtorKey, List<LedgerChange> changes) {
+        Debtor debtor = ledger.findDebtorByKey(debtorKey)
                 .map(stored -> json.read(stored.payload(), Debtor.class))
-                .orElseThrow(() -> new InvalidMessageException("ledger has no debtor " + change.debtorKey()));
-        var assessment = assessOrExplain(debtor);
-        String eventKey = change.itemKey() + ":" + change.revision();
-        EnrichedOpenItem event = new EnrichedOpenItem("evt-" + Hashes.shortSha256(eventKey),
-                EnrichedOpenItem.EVENT_TYPE, 1, change.recordedAt(), change.revision(), change.changes(), change.item(),
-                new EnrichedOpenItem.DebtorSummary(debtor.hubId(), debtor.debtorRef(), debtor.name(), debtor.country(),
-                        debtor.identifiers()),
-                assessment, exposure.of(debtor));
-        HubMessages.prepareNextHop(message, event.eventId(), change.debtorKey());
-        message.setBody(json.write(event));
+                .orElseThrow(() -> new InvalidMessageException("ledger has no debtor " + debtorKey));
+        CreditAssessment assessment = assessOrExplain(debtor);
+        List<Exposure> exposures = exposure.of(debtor);
+        EnrichedOpenItem.DebtorSummary summary = new EnrichedOpenItem.DebtorSummary(debtor.hubId(), debtor.debtorRef(),
+                debtor.name(), debtor.country(), debtor.identifiers());
+        List<EnrichedOpenItem> events = new ArrayList<>(changes.size());
+        for (LedgerChange change : changes) {
+            String eventKey = change.itemKey() + ":" + change.revision();
+            events.add(new EnrichedOpenItem("evt-" + Hashes.shortSha256(eventKey), EnrichedOpenItem.EVENT_TYPE, 1,
+                    change.recordedAt(), change.revision(), change.changes(), change.item(), summary, assessment,
+                    exposures));
+        }
+        return events;
+    }
+
+    /** The debtor's changes go back on this flow's queue alone, in this transaction, to be retried on their own. */
+    private void setAside(String debtorKey, List<LedgerChange> changes, RuntimeException failure) {
+        log.warn("{}: {} change(s) set aside to be retried alone: {}", debtorKey, changes.size(), failure.getMessage());
+        transaction.send(enrichQueue, json.write(changes), Map.of(HubAddresses.MESSAGE_ID, LedgerChange.messageId(changes),
+                HubAddresses.RECORD_COUNT, changes.size(), "JMSXGroupID", HubMessages.ledgerGroup(debtorKey, ledgerGroups)));
     }
 
     /** A bureau that refuses the request for good (bad credentials, bad request) will not change its mind on redelivery. */
@@ -65,5 +127,4 @@ public class Enrichment {
                     + e.getMessage(), e);
         }
     }
-
 }

@@ -58,6 +58,11 @@ public class CanonicalJson {
         return values.stream().map(value -> checked(value, type)).toList();
     }
 
+    /** A batch (what the hub sends between its steps) or a single record (what a sender outside the hub may send). */
+    public <T> List<T> readOneOrBatch(String text, Class<T> type) {
+        return text != null && text.stripLeading().startsWith("[") ? readBatch(text, type) : List.of(read(text, type));
+    }
+
     private static void checkText(String text, Class<?> type) {
         if (text == null || text.isBlank()) {
             throw new InvalidMessageException("not a canonical " + type.getSimpleName() + ": the message is empty");

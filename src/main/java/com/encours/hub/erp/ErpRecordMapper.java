@@ -50,7 +50,7 @@ public class ErpRecordMapper {
                            @Value("${hub.flows.ledger-batch-size:200}") int batchSize,
                            @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
         this.batchSize = Math.max(1, batchSize);
-        this.ledgerGroups = Math.max(1, ledgerGroups);
+        this.ledgerGroups = ledgerGroups;
         this.catalog = catalog;
         this.mapper = mapper;
         this.validator = validator;
@@ -73,13 +73,13 @@ public class ErpRecordMapper {
         String mapping = connector.mapping(type == ErpPage.RecordType.DEBTOR ? "debtor" : "openItem");
         Map<String, Object> bindings = bindings(connector);
         List<Output> outputs = new ArrayList<>();
-        Map<Integer, List<String>> groups = new TreeMap<>();
+        Map<String, List<String>> groups = new TreeMap<>();
         int index = 0;
         for (String raw : page.records()) {
             index++;
             try {
                 Mapped mapped = canonical(type, mapping, raw, bindings);
-                int group = ledgerGroup(mapped.groupKey(), ledgerGroups);
+                String group = HubMessages.ledgerGroup(mapped.groupKey(), ledgerGroups);
                 List<String> batch = groups.computeIfAbsent(group, g -> new ArrayList<>());
                 batch.add(mapped.json());
                 if (batch.size() >= batchSize) {
@@ -94,7 +94,7 @@ public class ErpRecordMapper {
                 outputs.add(new Output(raw, headers, e));
             }
         }
-        for (Map.Entry<Integer, List<String>> group : groups.entrySet()) {
+        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             outputs.add(batchOutput(exchange, connectorId, type, group.getKey(), outputs.size(), group.getValue()));
         }
         message.setBody(outputs);
@@ -114,22 +114,14 @@ public class ErpRecordMapper {
         }
     }
 
-    /**
-     * The ledger group of a debtor: every record of one debtor goes to the same group, whose messages
-     * the broker hands to one consumer at a time, in order (JMSXGroupID).
-     */
-    public static int ledgerGroup(String debtorKey, int groups) {
-        return Math.floorMod(debtorKey.hashCode(), groups);
-    }
-
-    private Output batchOutput(Exchange exchange, String connectorId, ErpPage.RecordType type, int group, int n,
+    private Output batchOutput(Exchange exchange, String connectorId, ErpPage.RecordType type, String group, int n,
                                List<String> records) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(HubAddresses.MESSAGE_ID, "erp-" + Hashes.shortSha256(exchange.getExchangeId() + "/" + group + "/" + n));
         headers.put(HubAddresses.CONNECTOR_ID, connectorId);
         headers.put(HubAddresses.RECORD_TYPE, type.name());
         headers.put(HubAddresses.RECORD_COUNT, records.size());
-        headers.put("JMSXGroupID", "ledger-" + group);
+        headers.put("JMSXGroupID", group);
         return new Output("[" + String.join(",", records) + "]", headers, null);
     }
 

@@ -222,7 +222,8 @@ public class FailedMessages {
                 throw new NotRetryableException("Message " + message.getStringProperty(HubAddresses.MESSAGE_ID)
                         + " in " + location.queue() + " has no " + ORIG_ADDRESS + "/" + ORIG_QUEUE);
             }
-            return new Origin(address, queue);
+            // a message first sent by fully qualified name (address::queue) keeps that name as its address
+            return new Origin(address.split("::", 2)[0], queue);
         }
         String queue = message.getStringProperty(HubAddresses.ORIGIN_QUEUE);
         if (queue == null) {

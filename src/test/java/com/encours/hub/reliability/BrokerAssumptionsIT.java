@@ -25,36 +25,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BrokerAssumptionsIT {
 
     /**
-     * README: "Events of one debtor keep their order (JMSXGroupID)". A message of a group that is rolled
-     * back (any failure: partner down, bureau 5xx) waits out the redelivery delay while the next messages
-     * of the same group are delivered: the order of that debtor's events is lost.
+     * README: "Events of one debtor keep their order (JMSXGroupID)". A message that fails is rolled back;
+     * broker.xml redelivers at once (the hub's consumer spent the backoff holding it, RedeliveryBackoff),
+     * so it comes back before the next message of its group, whichever of several consumers asks. With a
+     * broker-side redelivery delay the next message overtook it (scenario 3 of the harness: 69 to 520
+     * events out of order during a webhook outage).
      */
     @Test
-    void aRolledBackMessageOfAGroupIsOvertakenByTheNextOne() throws Exception {
-        try (StandaloneArtemis broker = StandaloneArtemis.create("repro-order").start();
+    void aRolledBackMessageOfAGroupComesBackBeforeTheNextOneWithSeveralConsumers() throws Exception {
+        try (StandaloneArtemis broker = StandaloneArtemis.create("order").start();
              ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.url(), broker.user(), broker.password());
              Connection connection = factory.createConnection()) {
             connection.start();
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageProducer producer = session.createProducer(session.createQueue(HubAddresses.ERP_ITEMS));
+            Session producing = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = producing.createProducer(producing.createQueue(HubAddresses.ERP_ITEMS));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (String body : List.of("debtor-A revision 1", "debtor-A revision 2")) {
-                TextMessage message = session.createTextMessage(body);
-                message.setStringProperty("JMSXGroupID", "debtor-A");
+            for (String body : List.of("A1", "B1", "A2", "B2", "A3")) {
+                TextMessage message = producing.createTextMessage(body);
+                message.setStringProperty("JMSXGroupID", body.substring(0, 1));
                 producer.send(message);
             }
-            session.commit();
+            producing.commit();
 
-            MessageConsumer consumer = session.createConsumer(session.createQueue(HubAddresses.ERP_ITEMS));
-            List<String> received = new ArrayList<>();
-            received.add(((TextMessage) consumer.receive(5_000)).getText());
-            session.rollback(); // the step failed: the broker redelivers after its redelivery delay
-            for (Message message; received.size() < 3 && (message = consumer.receive(5_000)) != null; ) {
-                received.add(((TextMessage) message).getText());
-                session.commit();
+            List<Session> sessions = List.of(connection.createSession(true, Session.SESSION_TRANSACTED),
+                    connection.createSession(true, Session.SESSION_TRANSACTED));
+            List<MessageConsumer> consumers = new ArrayList<>();
+            for (Session session : sessions) {
+                consumers.add(session.createConsumer(session.createQueue(HubAddresses.ERP_ITEMS)));
             }
-            assertThat(received).as("receive order of one group after a rollback")
-                    .containsExactly("debtor-A revision 1", "debtor-A revision 1", "debtor-A revision 2");
+            List<String> committed = new ArrayList<>();
+            int failuresLeft = 2; // A1 fails twice before it succeeds
+            for (int round = 0; round < 50 && committed.size() < 5; round++) {
+                int i = round % 2;
+                TextMessage message = (TextMessage) consumers.get(i).receive(200);
+                if (message == null) {
+                    continue;
+                }
+                if (message.getText().equals("A1") && failuresLeft-- > 0) {
+                    sessions.get(i).rollback();
+                } else {
+                    committed.add(message.getText());
+                    sessions.get(i).commit();
+                }
+            }
+            assertThat(committed.stream().filter(body -> body.startsWith("A")))
+                    .as("commit order of group A, its first message failing twice").containsExactly("A1", "A2", "A3");
+            assertThat(committed).containsExactlyInAnyOrder("A1", "A2", "A3", "B1", "B2");
         }
     }
 

@@ -70,7 +70,9 @@ final class Harness implements AutoCloseable {
     private final Map<String, HubProcess> hubs = new LinkedHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+    private final Map<String, String> brokerProperties;
 
+    /** @param brokerProperties hub.broker.* values, for the broker (attempts) and every hub (attempts, backoff) */
     Harness(String name, int companies, int invoices, long portfolioSeed, Map<String, String> brokerProperties)
             throws IOException {
         this.name = name;
@@ -90,6 +92,7 @@ final class Harness implements AutoCloseable {
         this.finance = new FinanceWebhookReceiver(receiverSettings, runDirectory);
         this.sandbox = new PartnerSandbox(0, List.of(erp, bureau, finance));
         this.broker = StandaloneArtemis.create("reliability-" + name, brokerProperties).start();
+        this.brokerProperties = Map.copyOf(brokerProperties);
     }
 
     /** A hub JVM on this run's broker, database and sandbox (not started). */
@@ -145,12 +148,13 @@ final class Harness implements AutoCloseable {
         env.put("HUB_SECURITY_USERS_0_NAME", VIEWER);
         env.put("HUB_SECURITY_USERS_0_PASSWORD", viewerPassword);
         env.put("HUB_SECURITY_USERS_0_ROLES_0", "VIEWER");
-        List<String> arguments = List.of(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--spring.profiles.active=production",
                 "--spring.config.additional-location=file:" + config,
                 "--spring.flyway.schemas=" + schema,
                 "--spring.flyway.create-schemas=true",
-                "--server.address=127.0.0.1");
+                "--server.address=127.0.0.1"));
+        brokerProperties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
         HubProcess hub = new HubProcess(hubName, jar, runDirectory.resolve(hubName + ".log"),
                 List.of("-Xms128m", "-Xmx512m"), arguments, env, VIEWER, viewerPassword);
         hubs.put(hubName, hub);

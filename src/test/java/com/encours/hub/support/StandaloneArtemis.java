@@ -64,14 +64,10 @@ public final class StandaloneArtemis implements AutoCloseable {
 
     /**
      * Creates a broker instance under {@code target/standalone-artemis/<name>-<random>} (not started) with
-     * the test-friendly redelivery of the integration tests: 3 attempts, 200 ms then x3 up to 1 s.
+     * the delivery attempts of the integration tests: 3.
      */
     public static StandaloneArtemis create(String name) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("hub.broker.max-delivery-attempts", "3");
-        properties.put("hub.broker.redelivery-delay-ms", "200");
-        properties.put("hub.broker.max-redelivery-delay-ms", "1000");
-        return create(name, properties);
+        return create(name, Map.of("hub.broker.max-delivery-attempts", "3"));
     }
 
     /**

@@ -26,4 +26,12 @@ public final class HubMessages {
         message.setHeader(HubAddresses.MESSAGE_ID, messageId);
         message.setHeader("JMSXGroupID", groupId);
     }
+
+    /**
+     * The ledger group of a debtor: every record and change of one debtor goes to the same group, whose
+     * messages the broker hands to one consumer at a time, in order (JMSXGroupID).
+     */
+    public static String ledgerGroup(String debtorKey, int groups) {
+        return "ledger-" + Math.floorMod(debtorKey.hashCode(), Math.max(1, groups));
+    }
 }

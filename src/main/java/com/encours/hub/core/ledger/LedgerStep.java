@@ -1,47 +1,48 @@
 package com.encours.hub.core.ledger;
 
 import com.encours.hub.core.CanonicalJson;
-import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
+import com.encours.hub.core.broker.ConsumerTransaction;
 import com.encours.hub.core.broker.HubAddresses;
 import com.encours.hub.core.broker.HubDestinations;
+import com.encours.hub.core.broker.HubMessages;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.model.OpenItem;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Destination;
-import jakarta.jms.TextMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.springframework.jms.core.JmsTemplate;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ledger route's step: reads canonical records from erp.items — a JSON array of them (what the
- * extract sends) or a single one — applies them to the {@link Ledger} and publishes each change event on
- * the ledger.changes topic, one message per change, in the transaction that consumes the input.
+ * extract sends) or a single one — applies them to the {@link Ledger} and publishes their change events
+ * on the ledger.changes topic in the transaction that consumes the input: one message per ledger group,
+ * a JSON array of the changes in the order they were recorded (header hubRecordCount). Batching the
+ * changes as the records were batched spares the broker one commit per item on every hop downstream.
  */
 @Component
 public class LedgerStep {
 
     private final Ledger ledger;
     private final CanonicalJson json;
-    private final ConnectionFactory connectionFactory;
-    private final JmsTemplate changes;
+    private final ConsumerTransaction transaction;
     private final Destination ledgerChanges;
+    private final int ledgerGroups;
 
-    public LedgerStep(Ledger ledger, CanonicalJson json, ConnectionFactory connectionFactory,
-                      HubDestinations destinations) {
-        this.ledgerChanges = destinations.topic(HubAddresses.LEDGER_CHANGES);
+    public LedgerStep(Ledger ledger, CanonicalJson json, ConsumerTransaction transaction, HubDestinations destinations,
+                      @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
         this.ledger = ledger;
         this.json = json;
-        this.connectionFactory = connectionFactory;
-        this.changes = new JmsTemplate(connectionFactory);
-        this.changes.setPubSubDomain(true);
-        this.changes.setSessionTransacted(true);
+        this.transaction = transaction;
+        this.ledgerChanges = destinations.topic(HubAddresses.LEDGER_CHANGES);
+        this.ledgerGroups = ledgerGroups;
     }
 
     /** Applies the records; leaves a null body (the change events are already sent). */
@@ -50,7 +51,7 @@ public class LedgerStep {
         String type = message.getHeader(HubAddresses.RECORD_TYPE, String.class);
         String body = message.getBody(String.class);
         if ("DEBTOR".equals(type)) {
-            ledger.applyDebtors(read(body, Debtor.class));
+            ledger.applyDebtors(json.readOneOrBatch(body, Debtor.class));
             message.setBody(null);
             return;
         }
@@ -58,36 +59,16 @@ public class LedgerStep {
             throw new InvalidMessageException("unknown " + HubAddresses.RECORD_TYPE + " '" + type + "'");
         }
         boolean redelivered = Boolean.TRUE.equals(message.getHeader("JMSRedelivered", Boolean.class));
-        List<LedgerChange> recorded = ledger.applyItems(read(body, OpenItem.class), redelivered);
-        if (!recorded.isEmpty()) {
-            publish(recorded);
-        }
+        List<LedgerChange> recorded = ledger.applyItems(json.readOneOrBatch(body, OpenItem.class), redelivered);
+        Map<String, List<LedgerChange>> byGroup = new LinkedHashMap<>();
+        recorded.forEach(change -> byGroup.computeIfAbsent(HubMessages.ledgerGroup(change.debtorKey(), ledgerGroups),
+                group -> new ArrayList<>()).add(change));
+        byGroup.forEach(this::publish);
         message.setBody(null);
     }
 
-    /**
-     * One message per change on the ledger.changes topic, in the consumer's own JMS session (exposed to
-     * this thread by the listener container), so the changes are sent if and only if the input is consumed.
-     */
-    private void publish(List<LedgerChange> recorded) {
-        if (!TransactionSynchronizationManager.hasResource(connectionFactory)) {
-            throw new IllegalStateException("ledger changes must be sent in the transaction that consumes erp.items "
-                    + "(is camel.component.jms.expose-listener-session true?)");
-        }
-        for (LedgerChange change : recorded) {
-            String body = json.write(change);
-            String messageId = "chg-" + Hashes.shortSha256(change.itemKey() + ":" + change.revision());
-            changes.send(ledgerChanges, session -> {
-                TextMessage out = session.createTextMessage(body);
-                out.setStringProperty(HubAddresses.MESSAGE_ID, messageId);
-                out.setStringProperty("JMSXGroupID", change.debtorKey());
-                return out;
-            });
-        }
-    }
-
-    /** A batch (what the extract sends) or a single record (what a sender outside the hub may send). */
-    private <T> List<T> read(String body, Class<T> type) {
-        return body != null && body.stripLeading().startsWith("[") ? json.readBatch(body, type) : List.of(json.read(body, type));
+    private void publish(String group, List<LedgerChange> changes) {
+        transaction.send(ledgerChanges, json.write(changes), Map.of(HubAddresses.MESSAGE_ID, LedgerChange.messageId(changes),
+                HubAddresses.RECORD_COUNT, changes.size(), "JMSXGroupID", group));
     }
 }

@@ -1,5 +1,8 @@
 package com.encours.hub.core.partner;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A partner call failed. {@link #isTransient()} tells whether trying again later can help: the broker
  * redelivers the message for transient failures and quarantines it for the others.
@@ -9,6 +12,7 @@ public class PartnerException extends RuntimeException {
     private final String connectorId;
     private final int status;
     private final boolean transientFailure;
+    private Duration retryAfter;
 
     public PartnerException(String connectorId, int status, boolean transientFailure, String message, Throwable cause) {
         super(connectorId + ": " + message, cause);
@@ -28,5 +32,15 @@ public class PartnerException extends RuntimeException {
 
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    /** The partner asked not to be called again before this much time (HTTP 429 Retry-After). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    PartnerException withRetryAfter(Duration wait) {
+        this.retryAfter = wait;
+        return this;
     }
 }

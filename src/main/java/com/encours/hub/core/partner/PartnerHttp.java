@@ -89,7 +89,8 @@ public class PartnerHttp {
                 Duration wait = retryAfter(response).orElse(policy.backoffAfter(attempt));
                 if (attempt >= policy.maxAttempts() || wait.compareTo(policy.maxRetryAfter()) > 0) {
                     throw new PartnerException(connectorId, status, true,
-                            target + " rate limited (HTTP 429, Retry-After " + wait.toSeconds() + "s)", null);
+                            target + " rate limited (HTTP 429, Retry-After " + wait.toSeconds() + "s)", null)
+                            .withRetryAfter(wait);
                 }
                 pause(connectorId, target, wait, "HTTP 429");
                 continue;
