@@ -22,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -80,9 +82,14 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     private final RawReply.Plan rawReplies = new RawReply.Plan();
     private final Instant customersModified;
     private final List<SandboxPortfolio.Invoice> drafts;
+    /** Position of each company in the portfolio, by number: its address and phone derive from it. */
+    private final Map<String, Integer> companyIndex = new HashMap<>();
 
     public BusinessCentralSimulator(SandboxPortfolio portfolio) {
         this.portfolio = portfolio;
+        for (int i = 0; i < portfolio.companies().size(); i++) {
+            companyIndex.put(portfolio.companies().get(i).number(), i);
+        }
         this.customersModified = portfolio.invoices().stream().map(SandboxPortfolio.Invoice::lastModified)
                 .min(Comparator.naturalOrder()).orElseThrow().minus(Duration.ofDays(1));
         this.drafts = drafts(portfolio);
@@ -243,7 +250,7 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         String base = "http://" + exchange.getRequestHeaders().getFirst("Host") + "/bc/v2.0/" + tenant + "/" + environment;
         List<byte[]> values = new ArrayList<>();
         for (Entity entity : page) {
-            values.add(json.writeValueAsBytes(entity.body()));
+            values.add(json.writeValueAsBytes(entity.body().get()));
         }
         if (!more && entitySet.equals("salesInvoices")) {
             values.addAll(injectedInvoices);
@@ -274,47 +281,52 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     }
 
     private List<Entity> customers() {
-        List<SandboxPortfolio.Invoice> invoices = portfolio.invoices();
+        Map<String, BigDecimal> balances = new HashMap<>();
+        portfolio.invoices().forEach(invoice -> balances.merge(invoice.customer().number(), invoice.remainingAmount(),
+                BigDecimal::add));
         List<Entity> customers = new ArrayList<>();
         List<SandboxPortfolio.Company> companies = portfolio.companies();
         for (int i = 0; i < companies.size(); i++) {
             SandboxPortfolio.Company company = companies.get(i);
-            BigDecimal balanceDue = invoices.stream().filter(inv -> inv.customer().number().equals(company.number()))
-                    .map(SandboxPortfolio.Invoice::remainingAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal balanceDue = balances.getOrDefault(company.number(), BigDecimal.ZERO);
             Instant modified = customersModified.plus(Duration.ofMinutes(i));
-            String[] place = place(company, i);
-            ObjectNode node = json.createObjectNode()
-                    .put("@odata.etag", etag(modified))
-                    .put("id", company.id())
-                    .put("number", company.number())
-                    .put("displayName", company.name())
-                    .put("type", "Company")
-                    .put("addressLine1", street(company, i))
-                    .put("addressLine2", "")
-                    .put("city", place[0])
-                    .put("state", "")
-                    .put("country", company.country())
-                    .put("postalCode", place[1])
-                    .put("phoneNumber", phone(company, i))
-                    .put("email", "accounts@" + company.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".example")
-                    .put("website", "")
-                    .put("salespersonCode", "")
-                    .put("balanceDue", decimal(balanceDue))
-                    .put("creditLimit", decimal(company.internalLimit()))
-                    .put("taxLiable", true)
-                    .put("taxAreaId", NO_GUID)
-                    .put("taxAreaDisplayName", "")
-                    .put("taxRegistrationNumber", company.vat())
-                    .put("currencyId", NO_GUID)
-                    .put("currencyCode", "EUR")
-                    .put("paymentTermsId", PAYMENT_TERMS_30_DAYS)
-                    .put("shipmentMethodId", NO_GUID)
-                    .put("paymentMethodId", NO_GUID)
-                    .put("blocked", " ")
-                    .put("lastModifiedDateTime", modified.toString());
-            customers.add(new Entity(company.number(), modified, node));
+            int index = i;
+            customers.add(new Entity(company.number(), modified, () -> customer(company, index, balanceDue, modified)));
         }
         return customers;
+    }
+
+    private ObjectNode customer(SandboxPortfolio.Company company, int i, BigDecimal balanceDue, Instant modified) {
+        String[] place = place(company, i);
+        return json.createObjectNode()
+                .put("@odata.etag", etag(modified))
+                .put("id", company.id())
+                .put("number", company.number())
+                .put("displayName", company.name())
+                .put("type", "Company")
+                .put("addressLine1", street(company, i))
+                .put("addressLine2", "")
+                .put("city", place[0])
+                .put("state", "")
+                .put("country", company.country())
+                .put("postalCode", place[1])
+                .put("phoneNumber", phone(company, i))
+                .put("email", "accounts@" + company.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".example")
+                .put("website", "")
+                .put("salespersonCode", "")
+                .put("balanceDue", decimal(balanceDue))
+                .put("creditLimit", decimal(company.internalLimit()))
+                .put("taxLiable", true)
+                .put("taxAreaId", NO_GUID)
+                .put("taxAreaDisplayName", "")
+                .put("taxRegistrationNumber", company.vat())
+                .put("currencyId", NO_GUID)
+                .put("currencyCode", "EUR")
+                .put("paymentTermsId", PAYMENT_TERMS_30_DAYS)
+                .put("shipmentMethodId", NO_GUID)
+                .put("paymentMethodId", NO_GUID)
+                .put("blocked", " ")
+                .put("lastModifiedDateTime", modified.toString());
     }
 
     private List<Entity> salesInvoices() {
@@ -329,8 +341,12 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     }
 
     private Entity invoice(SandboxPortfolio.Invoice invoice, String status) {
+        return new Entity(invoice.number(), invoice.lastModified(), () -> invoiceJson(invoice, status));
+    }
+
+    private ObjectNode invoiceJson(SandboxPortfolio.Invoice invoice, String status) {
         SandboxPortfolio.Company customer = invoice.customer();
-        int index = portfolio.companies().indexOf(customer);
+        int index = companyIndex.get(customer.number());
         String[] place = place(customer, index);
         BigDecimal excludingTax = invoice.totalAmount().divide(VAT_RATE, 2, RoundingMode.HALF_UP);
         ObjectNode node = json.createObjectNode()
@@ -375,7 +391,7 @@ public class BusinessCentralSimulator implements SandboxSimulator {
                 .put("lastModifiedDateTime", invoice.lastModified().toString())
                 .put("phoneNumber", "")
                 .put("email", "");
-        return new Entity(invoice.number(), invoice.lastModified(), node);
+        return node;
     }
 
     private static String[] place(SandboxPortfolio.Company company, int index) {
@@ -460,6 +476,7 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         exchange.getResponseBody().write(bytes);
     }
 
-    private record Entity(String number, Instant lastModified, ObjectNode body) {
+    /** An entity of a collection; its JSON is rendered only if it is on the page served. */
+    private record Entity(String number, Instant lastModified, Supplier<ObjectNode> body) {
     }
 }

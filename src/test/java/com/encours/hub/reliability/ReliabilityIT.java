@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ReliabilityIT {
 
     /** Concurrent consumers of finance.out.webhooks: the default of hub.flows.webhook-consumers in its route. */
-    private static final int WEBHOOK_CONSUMERS = 4;
+    private static final int WEBHOOK_CONSUMERS = 8;
 
     private static final boolean FULL = Boolean.getBoolean("reliability.full");
     private static final Path RESULTS = Path.of(System.getProperty("reliability.results",
