@@ -31,9 +31,11 @@ import java.util.stream.Collectors;
 
 /**
  * The enrich route's step: each ledger change becomes the event finance systems receive — the item, its
- * debtor, the debtor's assessment and its exposure per currency — published on finance.out, one message
- * per event, in the transaction that consumes the changes. A message of changes (one ledger batch) is
- * worked debtor by debtor: debtor, assessment and exposure are read once per debtor, not once per item.
+ * debtor, the debtor's assessment and its exposure per currency — published in the transaction that
+ * consumes the changes: on the finance.out topic one message per event (for subscribers), and on
+ * finance.webhooks one message per ledger group holding its events in order (for the webhook delivery).
+ * A message of changes (one ledger batch) is worked debtor by debtor: debtor, assessment and exposure are
+ * read once per debtor, not once per item.
  *
  * <p>A debtor that cannot be enriched now (its bureau fails, or refuses it) must not hold back the other
  * debtors of the batch: its changes are put back on this flow's queue as a message of their own, which
@@ -51,6 +53,7 @@ public class Enrichment {
     private final DebtorExposure exposure;
     private final ConsumerTransaction transaction;
     private final Destination financeOut;
+    private final Destination financeWebhooks;
     private final Destination enrichQueue;
     private final int ledgerGroups;
 
@@ -63,6 +66,7 @@ public class Enrichment {
         this.exposure = exposure;
         this.transaction = transaction;
         this.financeOut = destinations.topic(HubAddresses.FINANCE_OUT);
+        this.financeWebhooks = destinations.queue(HubAddresses.FINANCE_WEBHOOKS);
         // a queue of a multicast address is reached as a topic, even by its fully qualified name
         this.enrichQueue = destinations.topic(ENRICH_QUEUE);
         this.ledgerGroups = ledgerGroups;
@@ -73,6 +77,7 @@ public class Enrichment {
         Message message = exchange.getMessage();
         Map<String, List<LedgerChange>> byDebtor = json.readOneOrBatch(message.getBody(String.class), LedgerChange.class)
                 .stream().collect(Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
+        Map<String, List<EnrichedOpenItem>> forWebhooks = new LinkedHashMap<>();
         for (Map.Entry<String, List<LedgerChange>> debtor : byDebtor.entrySet()) {
             List<EnrichedOpenItem> events;
             try {
@@ -84,9 +89,16 @@ public class Enrichment {
                 setAside(debtor.getKey(), debtor.getValue(), e);
                 continue;
             }
-            events.forEach(event -> transaction.send(financeOut, json.write(event),
-                    Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey())));
+            for (EnrichedOpenItem event : events) {
+                transaction.send(financeOut, json.write(event),
+                        Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey()));
+            }
+            forWebhooks.computeIfAbsent(HubMessages.ledgerGroup(debtor.getKey(), ledgerGroups), group -> new ArrayList<>())
+                    .addAll(events);
         }
+        forWebhooks.forEach((group, events) -> transaction.send(financeWebhooks, json.write(events), Map.of(
+                HubAddresses.MESSAGE_ID, EnrichedOpenItem.messageId(events), HubAddresses.RECORD_COUNT, events.size(),
+                "JMSXGroupID", group)));
         message.setBody(null);
     }
 

@@ -6,6 +6,12 @@ import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Operations already done towards a partner (a webhook delivered, a claim filed). A redelivered
@@ -26,6 +32,19 @@ public class IdempotentOperations {
         Integer count = jdbc.queryForObject("select count(*) from idempotent_operation where scope = ? and op_key = ?",
                 Integer.class, scope, key);
         return count != null && count > 0;
+    }
+
+    /** Which of these keys are done already, in one query. */
+    public Set<String> doneAmong(String scope, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        String placeholders = String.join(",", Collections.nCopies(keys.size(), "?"));
+        List<Object> args = new ArrayList<>();
+        args.add(scope);
+        args.addAll(keys);
+        return new HashSet<>(jdbc.queryForList("select op_key from idempotent_operation where scope = ? and op_key in ("
+                + placeholders + ")", String.class, args.toArray()));
     }
 
     /** Records the operation as done; returns false if it already was (another consumer got there first). */

@@ -1,24 +1,38 @@
 package com.encours.hub.finance;
 
 import com.encours.hub.config.HubProperties;
+import com.encours.hub.core.CanonicalJson;
 import com.encours.hub.core.IdempotentOperations;
 import com.encours.hub.core.InvalidMessageException;
+import com.encours.hub.core.broker.ConsumerTransaction;
 import com.encours.hub.core.broker.HubAddresses;
+import com.encours.hub.core.broker.HubDestinations;
+import com.encours.hub.core.model.EnrichedOpenItem;
+import com.encours.hub.core.partner.PartnerAuthenticationException;
+import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
+import jakarta.jms.Destination;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Posts each enriched event to every configured finance webhook: signed (see {@link WebhookSignature}),
  * with the event id as {@code Idempotency-Key}, retried with backoff, and recorded per webhook once
- * delivered, so that a redelivered message skips the webhooks that already have it.
+ * delivered, so that a redelivered message skips the webhooks that already have it. A message holds the
+ * events of one enrich batch: one broker commit for all of them.
  */
 @Component
 public class WebhookDelivery {
@@ -26,41 +40,88 @@ public class WebhookDelivery {
     private static final RetryPolicy POLICY =
             new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
+    private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
+
     private final List<HubProperties.Webhook> webhooks;
     private final PartnerHttp http;
     private final IdempotentOperations done;
+    private final CanonicalJson json;
+    private final ConsumerTransaction transaction;
+    private final Destination queue;
     private final Clock clock;
 
-    public WebhookDelivery(HubProperties properties, PartnerHttp http, IdempotentOperations done, Clock clock) {
+    public WebhookDelivery(HubProperties properties, PartnerHttp http, IdempotentOperations done, CanonicalJson json,
+                           ConsumerTransaction transaction, HubDestinations destinations, Clock clock) {
         this.webhooks = List.copyOf(properties.getFinance().getWebhooks());
         this.http = http;
         this.done = done;
+        this.json = json;
+        this.transaction = transaction;
+        this.queue = destinations.queue(HubAddresses.FINANCE_WEBHOOKS);
         this.clock = clock;
         webhooks.forEach(WebhookDelivery::checkConfigured);
     }
 
+    /**
+     * Body: a JSON array of events (what enrich sends) or one event. Events go out in order; each
+     * webhook's deliveries already recorded are skipped, so a redelivered batch resumes where it stopped.
+     */
     public void deliver(Exchange exchange) {
-        String eventId = exchange.getMessage().getHeader(HubAddresses.MESSAGE_ID, String.class);
-        if (eventId == null || eventId.isBlank()) {
-            throw new InvalidMessageException("finance event without " + HubAddresses.MESSAGE_ID);
-        }
-        String body = exchange.getMessage().getBody(String.class);
-        for (HubProperties.Webhook webhook : webhooks) {
-            String scope = "webhook:" + webhook.getName();
-            if (done.isDone(scope, eventId)) {
-                continue;
+        Message message = exchange.getMessage();
+        List<EnrichedOpenItem> events = json.readOneOrBatch(message.getBody(String.class), EnrichedOpenItem.class);
+        for (EnrichedOpenItem event : events) {
+            if (event.eventId() == null || event.eventId().isBlank()) {
+                throw new InvalidMessageException("finance event without eventId");
             }
-            long now = clock.instant().getEpochSecond();
-            http.send("webhook-" + webhook.getName(), POLICY, () -> HttpRequest.newBuilder(URI.create(webhook.getUrl()))
-                    .timeout(Duration.ofSeconds(15))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", eventId)
-                    .header("X-Encours-Event-Type", "open-item.enriched")
-                    .header(WebhookSignature.HEADER, WebhookSignature.sign(webhook.getSecret(), now, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build());
-            done.markDone(scope, eventId);
         }
+        List<String> ids = events.stream().map(EnrichedOpenItem::eventId).toList();
+        Map<String, Set<String>> deliveredBefore = new HashMap<>();
+        webhooks.forEach(webhook -> deliveredBefore.put(webhook.getName(), done.doneAmong(scope(webhook), ids)));
+        for (EnrichedOpenItem event : events) {
+            String body = json.write(event);
+            try {
+                for (HubProperties.Webhook webhook : webhooks) {
+                    if (!deliveredBefore.get(webhook.getName()).contains(event.eventId())) {
+                        post(webhook, event.eventId(), body);
+                        done.markDone(scope(webhook), event.eventId());
+                    }
+                }
+            } catch (PartnerException e) {
+                // a finance system that is down, or refuses our credentials, refuses the next events too:
+                // retry the rest, in order
+                if (e.isTransient() || e instanceof PartnerAuthenticationException || events.size() == 1) {
+                    throw e;
+                }
+                setAside(event, body, message.getHeader("JMSXGroupID", String.class), e);
+            }
+        }
+        message.setBody(null);
+    }
+
+    private void post(HubProperties.Webhook webhook, String eventId, String body) {
+        long now = clock.instant().getEpochSecond();
+        http.send("webhook-" + webhook.getName(), POLICY, () -> HttpRequest.newBuilder(URI.create(webhook.getUrl()))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", eventId)
+                .header("X-Encours-Event-Type", EnrichedOpenItem.EVENT_TYPE)
+                .header(WebhookSignature.HEADER, WebhookSignature.sign(webhook.getSecret(), now, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    /**
+     * A webhook refused this event for good (a 4xx other than 429): it goes back on this flow's queue alone,
+     * to be retried and dead-lettered by itself, and the other events of the batch go on.
+     */
+    private void setAside(EnrichedOpenItem event, String body, String group, PartnerException refusal) {
+        log.warn("{}: set aside to be retried alone: {}", event.eventId(), refusal.getMessage());
+        transaction.send(queue, body, Map.of(HubAddresses.MESSAGE_ID, event.eventId(),
+                "JMSXGroupID", group == null ? event.eventId() : group));
+    }
+
+    private static String scope(HubProperties.Webhook webhook) {
+        return "webhook:" + webhook.getName();
     }
 
     private static void checkConfigured(HubProperties.Webhook webhook) {

@@ -35,6 +35,8 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
     private final Path logFile;
     private final FaultPlan faults = new FaultPlan();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    /** Text that makes the receiver refuse an event as invalid (HTTP 422), as a finance system's validation would. */
+    private volatile String refused;
 
     public FinanceWebhookReceiver(HubProperties properties, @Value("${hub.data-dir}") Path dataDir) {
         this.secret = properties.getFinance().getWebhooks().stream()
@@ -54,6 +56,12 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
     public void reset() {
         deliveries.clear();
         faults.clear();
+        refused = null;
+    }
+
+    /** Answers 422 to every event whose body contains this text, until {@link #reset()}. */
+    public void refuseEventsContaining(String text) {
+        refused = text;
     }
 
     @Override
@@ -83,6 +91,14 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
         }
         if (!WebhookSignature.verify(secret, exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER), body)) {
             exchange.sendResponseHeaders(401, -1);
+            return;
+        }
+        String refusing = refused;
+        if (refusing != null && body.contains(refusing)) {
+            byte[] problem = "{\"title\":\"Unprocessable event\",\"status\":422}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(422, problem.length);
+            exchange.getResponseBody().write(problem);
+            exchange.close();
             return;
         }
         deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, Instant.now()));

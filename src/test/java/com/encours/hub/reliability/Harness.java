@@ -47,10 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Harness implements AutoCloseable {
 
-    static final List<String> WORK_QUEUES = List.of("erp.items", "ledger.changes.enrich", "finance.out.webhooks");
-    static final List<String> DEAD_LETTER_QUEUES = List.of("DLQ.erp.items", "DLQ.ledger.changes", "DLQ.finance.out");
+    static final List<String> WORK_QUEUES = List.of("erp.items", "ledger.changes.enrich", "finance.webhooks");
+    static final List<String> DEAD_LETTER_QUEUES = List.of("DLQ.erp.items", "DLQ.ledger.changes", "DLQ.finance.webhooks");
     static final List<String> QUARANTINE_QUEUES =
-            List.of("invalid.erp.items", "invalid.ledger.changes", "invalid.finance.out");
+            List.of("invalid.erp.items", "invalid.ledger.changes", "invalid.finance.webhooks");
 
     private static final String VIEWER = "reliability";
     private static final String FINANCE_SECRET = "reliability-webhook-" + UUID.randomUUID();

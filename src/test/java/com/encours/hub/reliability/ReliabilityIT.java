@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilityIT {
 
-    /** Concurrent consumers of finance.out.webhooks: the default of hub.flows.webhook-consumers in its route. */
+    /** Concurrent consumers of finance.webhooks: the default of hub.flows.webhook-consumers in its route. */
     private static final int WEBHOOK_CONSUMERS = 8;
 
     private static final boolean FULL = Boolean.getBoolean("reliability.full");

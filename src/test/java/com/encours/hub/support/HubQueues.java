@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 public final class HubQueues {
 
     /** The queues a record passes through between the extract and the finance webhook. */
-    public static final List<String> FLOW_QUEUES = List.of("erp.items", "ledger.changes.enrich", "finance.out.webhooks");
+    public static final List<String> FLOW_QUEUES = List.of("erp.items", "ledger.changes.enrich", "finance.webhooks");
 
     private final EmbeddedActiveMQ broker;
 

@@ -10,10 +10,13 @@ public final class HubAddresses {
 
     public static final String ERP_ITEMS = "erp.items";
     public static final String LEDGER_CHANGES = "ledger.changes";
+    /** Topic of the enriched events, one per message, for finance systems that subscribe on the broker. */
     public static final String FINANCE_OUT = "finance.out";
+    /** The same events in batches, for the hub's own webhook delivery. */
+    public static final String FINANCE_WEBHOOKS = "finance.webhooks";
 
     /** Addresses whose failed messages ops can see, retry or discard. */
-    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, FINANCE_OUT);
+    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, FINANCE_WEBHOOKS);
 
     /** Message properties the hub sets; JMS property names must be Java identifiers. */
     public static final String MESSAGE_ID = "hubMessageId";
