@@ -14,6 +14,7 @@ import com.encours.hub.core.Hashes;
 import com.encours.hub.ops.FailureRecorder;
 import org.springframework.beans.factory.annotation.Value;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.annotation.PreDestroy;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import org.apache.camel.Exchange;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -45,10 +47,13 @@ public class ErpRecordMapper {
 
     private final int batchSize;
     private final int ledgerGroups;
+    private final ForkJoinPool mappingPool;
 
     public ErpRecordMapper(ConnectorCatalog catalog, JsonataMapper mapper, Validator validator, CanonicalJson json,
                            @Value("${hub.flows.ledger-batch-size:200}") int batchSize,
-                           @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
+                           @Value("${hub.flows.ledger-groups:8}") int ledgerGroups,
+                           @Value("${hub.flows.mapping-threads:0}") int mappingThreads) {
+        this.mappingPool = new ForkJoinPool(mappingThreads > 0 ? mappingThreads : Runtime.getRuntime().availableProcessors());
         this.batchSize = Math.max(1, batchSize);
         this.ledgerGroups = ledgerGroups;
         this.catalog = catalog;
@@ -74,11 +79,9 @@ public class ErpRecordMapper {
         Map<String, Object> bindings = bindings(connector);
         List<Output> outputs = new ArrayList<>();
         Map<String, List<String>> groups = new TreeMap<>();
-        int index = 0;
-        for (String raw : page.records()) {
-            index++;
-            try {
-                Mapped mapped = canonical(type, mapping, raw, bindings);
+        List<Object> results = mapAll(type, mapping, page.records(), bindings);
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof Mapped mapped) {
                 String group = HubMessages.ledgerGroup(mapped.groupKey(), ledgerGroups);
                 List<String> batch = groups.computeIfAbsent(group, g -> new ArrayList<>());
                 batch.add(mapped.json());
@@ -86,18 +89,38 @@ public class ErpRecordMapper {
                     outputs.add(batchOutput(exchange, connectorId, type, group, outputs.size(), batch));
                     groups.remove(group);
                 }
-            } catch (InvalidMessageException e) {
+            } else {
                 Map<String, Object> headers = new HashMap<>();
-                headers.put(HubAddresses.MESSAGE_ID, exchange.getExchangeId() + "-r" + index);
+                headers.put(HubAddresses.MESSAGE_ID, exchange.getExchangeId() + "-r" + (i + 1));
                 headers.put(HubAddresses.CONNECTOR_ID, connectorId);
                 headers.put(HubAddresses.RECORD_TYPE, type.name());
-                outputs.add(new Output(raw, headers, e));
+                outputs.add(new Output(page.records().get(i), headers, (InvalidMessageException) results.get(i)));
             }
         }
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             outputs.add(batchOutput(exchange, connectorId, type, group.getKey(), outputs.size(), group.getValue()));
         }
         message.setBody(outputs);
+    }
+
+    /**
+     * Each record mapped, or the reason it cannot be, in page order. Mapping is most of an extract's work
+     * and records are independent: they are mapped on {@code hub.flows.mapping-threads} threads.
+     */
+    private List<Object> mapAll(ErpPage.RecordType type, String mapping, List<String> records,
+                                Map<String, Object> bindings) {
+        return mappingPool.submit(() -> records.parallelStream().map(raw -> {
+            try {
+                return (Object) canonical(type, mapping, raw, bindings);
+            } catch (InvalidMessageException refused) {
+                return refused;
+            }
+        }).toList()).join();
+    }
+
+    @PreDestroy
+    void stop() {
+        mappingPool.shutdown();
     }
 
     /** Body in: one {@link Output}. Leaves its body and headers on the message, or raises its refusal. */
