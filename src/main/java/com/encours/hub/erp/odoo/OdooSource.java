@@ -157,11 +157,15 @@ public class OdooSource implements ErpSource {
             if (page.records().isEmpty()) {
                 break;
             }
-            LocalDateTime last = page.lastSecond().orElseThrow(() -> unpageable(connector, stream, "write_date"));
+            Optional<LocalDateTime> lastSeen = page.lastSecond();
             if (page.records().size() < limit) {
                 reader.handOver(page.records());
-                at = new Position(last, page.maxIdIn(last));
+                at = lastSeen.map(last -> new Position(last, page.maxIdIn(last))).orElse(at);
                 break;
+            }
+            LocalDateTime last = lastSeen.orElseThrow(() -> unpageable(connector, stream, "write_date"));
+            if (at != null && !last.isAfter(at.second())) {
+                throw unpageable(connector, stream, "write_date after " + at.second());
             }
             // the last second may go on past this page: it is read whole, by id, on the next turn
             reader.handOver(page.records().stream().filter(r -> r.second() == null || r.second().isBefore(last)).toList());
@@ -226,13 +230,15 @@ public class OdooSource implements ErpSource {
                         condition("write_date", "<", text(position.second().plusSeconds(1))),
                         condition("id", ">", position.id())), "id asc");
                 handOver(page.records());
-                if (!page.records().isEmpty()) {
-                    long lastId = page.maxId().orElseThrow(() -> unpageable(connector, stream, "id"));
-                    position = new Position(position.second(), Math.max(position.id(), lastId));
-                }
+                Optional<Long> lastId = page.maxId();
                 if (page.records().size() < limit) {
-                    return position;
+                    return lastId.isPresent() && lastId.get() > position.id()
+                            ? new Position(position.second(), lastId.get()) : position;
                 }
+                if (lastId.isEmpty() || lastId.get() <= position.id()) {
+                    throw unpageable(connector, stream, "id after " + position.id());
+                }
+                position = new Position(position.second(), lastId.get());
             }
         }
 
@@ -355,9 +361,10 @@ public class OdooSource implements ErpSource {
         return new PartnerException(connector.id(), 200, false, what + " answered invalid JSON" + where + limit, null);
     }
 
-    private static PartnerException unpageable(ConnectorInstance connector, Stream stream, String field) {
+    /** A full page that does not move the cursor on would be asked again and again: the extract stops instead. */
+    private static PartnerException unpageable(ConnectorInstance connector, Stream stream, String wanted) {
         return new PartnerException(connector.id(), 200, false, "search_read on " + stream.model()
-                + " answered a full page in which no record has a readable " + field + "; paging cannot go on", null);
+                + " answered a full page without a record of readable " + wanted + "; paging cannot go on", null);
     }
 
     private static Long parseId(String text) {

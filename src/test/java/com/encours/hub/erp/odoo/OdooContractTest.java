@@ -52,6 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -283,6 +284,21 @@ class OdooContractTest {
                 });
         assertThat(odoo.faults().injectedCount()).isEqualTo(1);
         assertThat(pages(RecordType.OPEN_ITEM)).isEmpty();
+    }
+
+    @Test
+    void serverThatIgnoresTheCursorStopsTheExtractInsteadOfLooping() {
+        String samePageEveryTime = IntStream.rangeClosed(1, PAGE_SIZE)
+                .mapToObj(id -> "{\"id\":" + id + ",\"write_date\":\"2026-11-02 09:14:27\"}")
+                .collect(Collectors.joining(",", "[", "]"));
+        odoo.faults().always(Fault.status(200).onRequestsContaining("/account.move/").withBody(samePageEveryTime));
+
+        assertThatThrownBy(() -> source.extract(connector(), Map.of(), pages::add))
+                .isInstanceOfSatisfying(PartnerException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("search_read on account.move", "paging cannot go on");
+                });
+        assertThat(odoo.faults().injectedCount()).as("the page, its second by id, the same again").isEqualTo(3);
     }
 
     @Test
