@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,10 +62,11 @@ public class SapS4Simulator implements SandboxSimulator {
 
     private static final String BUSINESS_PARTNERS = ODATA_ROOT + "/API_BUSINESS_PARTNER/A_BusinessPartner";
     private static final String LINE_ITEMS = ODATA_ROOT + "/API_OPLACCTGDOCITEMCUBE_SRV/A_OperationalAcctgDocItemCube";
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSSS");
     private static final String REALM = "Basic realm=\"SAP NetWeaver Application Server [S4H/" + SAP_CLIENT + "]\"";
 
     private final SandboxPortfolio portfolio;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private final FaultPlan faults = new FaultPlan();
     private final RawReply.Plan rawReplies = new RawReply.Plan();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -73,12 +75,7 @@ public class SapS4Simulator implements SandboxSimulator {
     private volatile int serverPageSize = Integer.MAX_VALUE;
 
     public SapS4Simulator(SandboxPortfolio portfolio) {
-        this(portfolio, Clock.systemUTC());
-    }
-
-    SapS4Simulator(SandboxPortfolio portfolio, Clock clock) {
         this.portfolio = portfolio;
-        this.clock = clock;
     }
 
     @Override
@@ -503,7 +500,7 @@ public class SapS4Simulator implements SandboxSimulator {
         error.put("code", code);
         error.putObject("message").put("lang", "en").put("value", message);
         error.putObject("innererror").put("transactionid", Long.toHexString(System.nanoTime()).toUpperCase(Locale.ROOT))
-                .put("timestamp", LocalDateTime.now(clock).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSSS")));
+                .put("timestamp", LocalDateTime.now(clock).format(TIMESTAMP));
         send(exchange, status, json.writeValueAsBytes(body));
     }
 
