@@ -253,7 +253,7 @@ class SapS4ContractTest {
     void lastingOutageFailsAsTransientAfterTheRetryBudget() {
         sap.faults().always(Fault.status(500).onRequestsContaining("A_OperationalAcctgDocItemCube"));
 
-        assertThatThrownBy(() -> source.extract(connector(Map.of()), Map.of(), pages::add))
+        assertThatThrownBy(() -> source.extract(connector(), Map.of(), pages::add))
                 .isInstanceOfSatisfying(PartnerException.class, e -> {
                     assertThat(e.isTransient()).as("the broker tries again later").isTrue();
                     assertThat(e.status()).isEqualTo(500);
