@@ -23,6 +23,7 @@ import java.util.Optional;
 @Component
 public class PartnerHttp {
 
+    private static final int ERROR_EXCERPT_CHARS = 300;
     private static final Logger log = LoggerFactory.getLogger(PartnerHttp.class);
     /** Largest body read from a partner unless the caller says otherwise; a bigger one is refused unread. */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
@@ -103,8 +104,21 @@ public class PartnerHttp {
                 pause(connectorId, target, policy.backoffAfter(attempt), "HTTP " + status);
                 continue;
             }
-            throw new PartnerException(connectorId, status, false, target + " rejected with HTTP " + status, null);
+            throw new PartnerException(connectorId, status, false, target + " rejected with HTTP " + status
+                    + errorExcerpt(response.body()), null);
         }
+    }
+
+    /**
+     * The start of a refusal's body, on one line, for ops: partners explain a 400 or 422 there (SAP's error
+     * message, Odoo's error name). Cut short, as an error body may echo part of the request.
+     */
+    static String errorExcerpt(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String line = body.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        return ": " + (line.length() > ERROR_EXCERPT_CHARS ? line.substring(0, ERROR_EXCERPT_CHARS) + "…" : line);
     }
 
     /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
