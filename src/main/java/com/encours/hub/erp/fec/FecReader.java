@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -79,7 +80,7 @@ final class FecReader {
     private static Charset charset(PushbackInputStream bytes, Charset configured) throws IOException {
         byte[] start = new byte[UTF8_BOM.length];
         int read = bytes.readNBytes(start, 0, start.length);
-        if (read == UTF8_BOM.length && java.util.Arrays.equals(start, UTF8_BOM)) {
+        if (read == UTF8_BOM.length && Arrays.equals(start, UTF8_BOM)) {
             return StandardCharsets.UTF_8;
         }
         if (read > 0) {

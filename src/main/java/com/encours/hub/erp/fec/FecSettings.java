@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Currency;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The properties of one FEC connector instance, parsed and checked. {@link #of} runs at startup for every
@@ -45,7 +46,7 @@ record FecSettings(String connectorId, String company, Path inbox, Path done, Pa
     }
 
     private static FecFormat.Separator separator(ConnectorInstance connector) {
-        String value = connector.property("separator").trim().toLowerCase(java.util.Locale.ROOT);
+        String value = connector.property("separator").trim().toLowerCase(Locale.ROOT);
         return switch (value) {
             case "auto" -> null;
             case "pipe", "|" -> FecFormat.Separator.PIPE;

@@ -2,6 +2,7 @@ package com.encours.hub.erp.fec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -117,7 +118,7 @@ final class FecSnapshot {
     }
 
     /** Raw debtor records, one per customer account, in order of first appearance. */
-    java.util.Collection<String> debtors() {
+    Collection<String> debtors() {
         return debtors.values();
     }
 }

@@ -3,6 +3,8 @@ package com.encours.hub.erp.fec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,7 +55,7 @@ public class FileImports {
         }
     }
 
-    private static FileImport row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static FileImport row(ResultSet rs) throws SQLException {
         return new FileImport(rs.getString(1), Outcome.valueOf(rs.getString(2)), rs.getLong(3),
                 rs.getTimestamp(4).toInstant());
     }

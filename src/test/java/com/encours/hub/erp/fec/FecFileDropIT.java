@@ -190,6 +190,16 @@ class FecFileDropIT extends HubIntegrationTest {
         assertThat(reopened.openAmount()).isEqualByComparingTo("900.00");
     }
 
+    @Test
+    @Order(7)
+    void aDryRunNeedsAFileWaitingAndASnapshotConnector() {
+        assertThatThrownBy(() -> restClient(OPS).post().uri("/api/ops/connectors/{id}/dry-run", CONNECTOR)
+                .retrieve().toBodilessEntity()).isInstanceOf(HttpClientErrorException.NotFound.class)
+                .hasMessageContaining("no settled file waits in the inbox of " + CONNECTOR);
+        assertThatThrownBy(() -> restClient(OPS).post().uri("/api/ops/connectors/{id}/dry-run", "bc-sandbox")
+                .retrieve().toBodilessEntity()).isInstanceOf(HttpClientErrorException.Conflict.class);
+    }
+
     private record Item(String status, BigDecimal openAmount, String version) {
     }
 

@@ -34,6 +34,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -270,7 +271,7 @@ class FecFileSourceTest {
 
     private void drop(String name, String text, Charset charset) throws IOException {
         Path file = Files.write(inbox.resolve(name), text.getBytes(charset));
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(clock.instant()));
+        Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
     }
 
     private ConnectorCatalog catalog(Map<String, String> overrides) {

@@ -3,6 +3,7 @@ package com.encours.hub.erp.fec;
 import com.encours.hub.config.HubProperties;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.mapping.MappingException;
+import com.encours.hub.core.model.OpenItem;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +50,7 @@ class FecMappingRefusalTest {
             return DynamicTest.dynamicTest(stem, input.toUri(), () -> {
                 String reason = Files.readString(REFUSED.resolve(stem + ".reason.txt")).strip();
                 assertThatThrownBy(() -> mapper.convert(mapper.map(mapping, Files.readString(input), bindings),
-                        com.encours.hub.core.model.OpenItem.class))
+                        OpenItem.class))
                         .as("%s mapped with %s", input, mapping)
                         .isInstanceOfAny(MappingException.class, IllegalArgumentException.class)
                         .hasMessageContaining(reason);
