@@ -120,6 +120,36 @@ class FecFileSourceTest {
     }
 
     @Test
+    void theSampleFileOpensItsFourUnletteredCustomerLines() throws IOException {
+        Path sample = Path.of("mappings/erp/fec/sample/ACMEFEC20261130.txt");
+        drop(sample.getFileName().toString(), new String(Files.readAllBytes(sample), Charset.forName("ISO-8859-15")),
+                Charset.forName("ISO-8859-15"));
+
+        extract();
+
+        assertThat(handedOver.get(0).records()).hasSize(4).anySatisfy(debtor -> assertThat(debtor).contains("Hôtel du Port"));
+        List<OpenItem> items = items(handedOver.get(1));
+        assertThat(items).extracting(OpenItem::docNumber)
+                .containsExactly("FA-2026-0451", "FA-2026-0453", "AV-2026-0012", "FX-0007");
+        assertThat(items.get(3).currency().getCurrencyCode()).isEqualTo("USD");
+        assertThat(items.get(3).openAmount()).isEqualByComparingTo("5000.00");
+    }
+
+    @Test
+    void aFileFarShorterThanTheLastAcceptedOneIsRefusedWhole() throws IOException {
+        drop("FEC-full.txt", FecFiles.file(List.of(invoice("VE000001", "C0042", "1,00"), revenue("VE000001", "1,00"),
+                invoice("VE000002", "C0042", "2,00"), revenue("VE000002", "2,00"))));
+        extract();
+        handedOver.clear();
+        drop("FEC-short.txt", FecFiles.file(List.of(invoice("VE000001", "C0042", "1,00"))));
+
+        assertThatThrownBy(this::extract).isInstanceOf(FecFileRefusedException.class)
+                .hasMessageContaining("the file has 1 data lines, fewer than minRowRatio 0.5 of the 4");
+        assertThat(handedOver).isEmpty();
+        assertThat(drop.resolve("error/FEC-short.txt.reason.txt")).exists();
+    }
+
+    @Test
     void aTabFileWithCrlfATrailingSeparatorAndIso885915LabelsReadsTheSame() throws IOException {
         String text = FecFiles.file("\t", List.of(invoice("VE000123", "C0042", "1512,50").set("CompAuxLib", "Société Générale €"),
                         revenue("VE000123", "1512,50")))
