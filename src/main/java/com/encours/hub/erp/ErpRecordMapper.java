@@ -165,6 +165,17 @@ public class ErpRecordMapper {
         message.setBody(mapped.json());
     }
 
+    /**
+     * The canonical open item one raw record of this connector maps to, validated and versioned, without
+     * sending it anywhere: for previews such as a FEC dry run.
+     *
+     * @throws InvalidMessageException when the record is refused, with the reason an extract would give
+     */
+    public OpenItem openItem(ConnectorInstance connector, String raw) {
+        Mapped mapped = canonical(ErpPage.RecordType.OPEN_ITEM, connector.mapping("openItem"), raw, bindings(connector));
+        return json.read(mapped.json(), OpenItem.class);
+    }
+
     private Mapped canonical(ErpPage.RecordType type, String mapping, String raw, Map<String, Object> bindings) {
         if (raw == null || raw.length() > MAX_RECORD_CHARS) {
             throw new InvalidMessageException("ERP record is empty or larger than " + MAX_RECORD_CHARS + " characters");

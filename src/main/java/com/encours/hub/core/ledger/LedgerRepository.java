@@ -6,6 +6,7 @@ import org.springframework.stereotype.Repository;
 
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** SQL of the ledger tables (debtor, debtor_identifier, open_item). Portable between PostgreSQL and H2. */
 @Repository
@@ -146,6 +148,24 @@ public class LedgerRepository {
                     }, chunk.toArray());
         }
         return found;
+    }
+
+    /**
+     * Source keys of the items of one source system and company that are open or partly paid, one at a
+     * time. Read-only; for snapshot sources (a file drop), which clear what a snapshot no longer holds. Rows
+     * come 1000 at a time, so that PostgreSQL streams them when the caller runs this in a transaction.
+     */
+    public void forEachOpenSourceItemKey(String sourceSystem, String company, Consumer<String> action) {
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement("select source_item_key from open_item "
+                    + "where source_system = ? and company = ? and status in ('OPEN', 'PARTIAL')");
+            statement.setFetchSize(1000);
+            statement.setString(1, sourceSystem);
+            statement.setString(2, company);
+            return statement;
+        }, (ResultSet rs) -> {
+            action.accept(rs.getString(1));
+        });
     }
 
     public record ItemHead(String version, long revision) {

@@ -1,0 +1,151 @@
+package com.encours.hub.erp.fec;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads a FEC file line by line, never more than one line in memory, and its SHA-256 on the way. The
+ * header is checked before the first data line is given out.
+ */
+final class FecReader {
+
+    /** Longer lines are cut there and given out as malformed: one endless line must not fill the heap. */
+    static final int MAX_LINE_CHARS = 64 * 1024;
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    /**
+     * One data line.
+     *
+     * @param number line number in the file (the header is line 1)
+     * @param text   the line as read, without its line break
+     * @param fields its fields; a well-formed line has exactly 18
+     * @param cut    the line was longer than {@link #MAX_LINE_CHARS} and {@code text} is its beginning only
+     */
+    record Line(long number, String text, List<String> fields, boolean cut) {
+
+        boolean wellFormed() {
+            return !cut && fields.size() == FecFormat.COLUMNS.size();
+        }
+
+        String field(int column) {
+            return fields.get(column);
+        }
+    }
+
+    /** @param dataRows non-blank lines after the header */
+    record Summary(String checksum, long dataRows, FecFormat.Separator separator) {
+    }
+
+    private FecReader() {
+    }
+
+    static Summary read(Path file, FecSettings settings, Consumer<Line> visitor) throws IOException {
+        MessageDigest sha256 = sha256();
+        try (InputStream digested = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha256);
+             PushbackInputStream bytes = new PushbackInputStream(digested, UTF8_BOM.length)) {
+            Reader text = new InputStreamReader(bytes, charset(bytes, settings.charset()));
+            LineReader lines = new LineReader(text);
+            FecFormat.Separator separator = FecFormat.checkHeader(lines.next(), settings.separator());
+            long number = 1;
+            long dataRows = 0;
+            String line;
+            while ((line = lines.next()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                dataRows++;
+                visitor.accept(new Line(number, line, FecFormat.split(line, separator), lines.lastLineCut()));
+            }
+            return new Summary(HexFormat.of().formatHex(sha256.digest()), dataRows, separator);
+        }
+    }
+
+    /** A UTF-8 byte order mark says what the file is, whatever the connector's encoding says. */
+    private static Charset charset(PushbackInputStream bytes, Charset configured) throws IOException {
+        byte[] start = new byte[UTF8_BOM.length];
+        int read = bytes.readNBytes(start, 0, start.length);
+        if (read == UTF8_BOM.length && Arrays.equals(start, UTF8_BOM)) {
+            return StandardCharsets.UTF_8;
+        }
+        if (read > 0) {
+            bytes.unread(start, 0, read);
+        }
+        return configured;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Lines ended by LF or CRLF, each cut at {@link #MAX_LINE_CHARS}. */
+    private static final class LineReader {
+
+        private final Reader reader;
+        private final char[] buffer = new char[1 << 15];
+        private int position;
+        private int limit;
+        private boolean cut;
+
+        LineReader(Reader reader) {
+            this.reader = reader;
+        }
+
+        String next() throws IOException {
+            StringBuilder line = new StringBuilder(256);
+            boolean any = false;
+            cut = false;
+            while (true) {
+                if (position == limit) {
+                    limit = reader.read(buffer);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return any ? trimCarriageReturn(line) : null;
+                    }
+                }
+                any = true;
+                char c = buffer[position++];
+                if (c == '\n') {
+                    return trimCarriageReturn(line);
+                }
+                if (line.length() < MAX_LINE_CHARS) {
+                    line.append(c);
+                } else {
+                    cut = true;
+                }
+            }
+        }
+
+        boolean lastLineCut() {
+            return cut;
+        }
+
+        private static String trimCarriageReturn(StringBuilder line) {
+            int end = line.length();
+            if (end > 0 && line.charAt(end - 1) == '\r') {
+                end--;
+            }
+            return line.substring(0, end);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package com.encours.hub.erp.fec;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SnapshotGuardrailTest {
+
+    private static final FecSettings DEFAULTS = new FecSettings("fec-test", "ACME-FR", Path.of("in"), Path.of("done"),
+            Path.of("error"), null, StandardCharsets.ISO_8859_1, List.of("411"), new BigDecimal("0.3"),
+            new BigDecimal("0.5"), Duration.ZERO, 1000);
+
+    @Test
+    void upToTheAllowedShareOfVanishedItemsPassesOneMoreIsRefused() {
+        assertThat(SnapshotGuardrail.refusal(DEFAULTS, 1000, 1000, 300, 1000L)).isEmpty();
+        assertThat(SnapshotGuardrail.refusal(DEFAULTS, 1000, 1000, 301, 1000L)).hasValueSatisfying(reason ->
+                assertThat(reason).isEqualTo("301 of the 1000 open items the hub holds for ACME-FR are absent from this "
+                        + "file (30.1 %), more than maxVanishedShare 30 %: the file looks truncated; nothing was applied"));
+    }
+
+    @Test
+    void aFileFarShorterThanTheLastAcceptedOneIsRefusedEvenWhenNothingVanished() {
+        assertThat(SnapshotGuardrail.refusal(DEFAULTS, 500, 0, 0, 1000L)).isEmpty();
+        assertThat(SnapshotGuardrail.refusal(DEFAULTS, 499, 0, 0, 1000L)).hasValueSatisfying(reason ->
+                assertThat(reason).isEqualTo("the file has 499 data lines, fewer than minRowRatio 0.5 of the 1000 of the "
+                        + "last accepted file: it looks truncated; nothing was applied"));
+    }
+
+    @Test
+    void theFirstFileAndAnEmptyLedgerPassWhateverTheirSize() {
+        assertThat(SnapshotGuardrail.refusal(DEFAULTS, 0, 0, 0, null)).isEmpty();
+    }
+}
