@@ -6,6 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Starts the partner sandbox when {@code hub.sandbox.enabled} (the default run; never in production). */
@@ -19,6 +21,12 @@ public class SandboxConfiguration {
                                       @Value("${hub.sandbox.invoices:" + SandboxPortfolio.INVOICES + "}") int invoices,
                                       @Value("${hub.sandbox.seed:" + SandboxPortfolio.DEFAULT_SEED + "}") long seed) {
         return new SandboxPortfolio(companies, invoices, seed);
+    }
+
+    /** The sandbox FEC connector's inbox, ready for a file to be dropped in (see application-sandbox.yaml). */
+    @Bean
+    Path sandboxFecInbox(@Value("${hub.data-dir}") Path dataDir) throws IOException {
+        return Files.createDirectories(dataDir.resolve("fec").resolve("inbox"));
     }
 
     @Bean
