@@ -93,7 +93,7 @@ public class ExactOnlineSimulator implements SandboxSimulator {
     private final AtomicInteger tooManyRequests = new AtomicInteger();
     /** Generation of the refresh token that is valid now; -1 until the first refresh since start. */
     private long chain = -1;
-    private Instant chainAccessExpiry = Instant.MIN;
+    private Instant chainAccessExpiry = Instant.EPOCH;
 
     public ExactOnlineSimulator(SandboxPortfolio portfolio, Clock clock) {
         this.portfolio = portfolio;
@@ -143,7 +143,7 @@ public class ExactOnlineSimulator implements SandboxSimulator {
     /** Invalidates every access token issued so far, as a revocation in Exact would. */
     public synchronized void revokeAccessTokens() {
         accessTokens.clear();
-        chainAccessExpiry = Instant.MIN;
+        chainAccessExpiry = Instant.EPOCH;
     }
 
     /** Another application of the same division spends {@code calls} of the current minute's budget. */

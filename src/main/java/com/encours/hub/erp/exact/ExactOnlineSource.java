@@ -316,11 +316,17 @@ public class ExactOnlineSource implements ErpSource {
                     .POST(HttpRequest.BodyPublishers.ofString(form))
                     .build());
         } catch (PartnerException e) {
-            if (e.status() != 400 && !(e instanceof PartnerAuthenticationException)) {
+            if (e instanceof PartnerAuthenticationException) {
+                throw new PartnerAuthenticationException(connector.id(), e.status(), "POST " + tokenUrl.getPath()
+                        + " refused our client credentials (HTTP " + e.status() + "): check clientId and clientSecret; "
+                        + "not retried");
+            }
+            if (e.status() != 400) {
                 throw e;
             }
+            // Exact answers invalid_grant for a refresh token used before or expired (after 30 days unused)
             throw new PartnerAuthenticationException(connector.id(), e.status(), "POST " + tokenUrl.getPath()
-                    + " refused the stored refresh token (HTTP " + e.status() + "): it was spent or has expired. "
+                    + " refused the stored refresh token (HTTP 400): it was spent or has expired. "
                     + "Authorise the hub again in Exact Online and set initialRefreshToken to the new refresh token; "
                     + "not retried");
         }
