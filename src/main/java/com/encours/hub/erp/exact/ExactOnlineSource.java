@@ -82,7 +82,7 @@ public class ExactOnlineSource implements ErpSource {
     private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
     private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
-    private static final Pattern DIVISION = Pattern.compile("\\s*(\\d{1,10})\\s*=\\s*([^,=\\s][^,=]{0,63}?)\\s*");
+    private static final Pattern DIVISION = Pattern.compile("\\s*(\\d{1,10})\\s*=\\s*([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*");
     private static final Pattern EXACT_DATE = Pattern.compile("/Date\\((-?\\d{1,15})\\)/");
     private static final DateTimeFormatter ODATA_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     private static final Logger log = LoggerFactory.getLogger(ExactOnlineSource.class);
@@ -135,7 +135,8 @@ public class ExactOnlineSource implements ErpSource {
             Matcher matcher = DIVISION.matcher(entry);
             if (!matcher.matches()) {
                 throw new IllegalArgumentException(connector.id() + ": divisions must read 'division=COMPANY, …' "
-                        + "(e.g. 123456=NL-HQ), not '" + entry.trim() + "'");
+                        + "with a company code of letters, digits, dots, dashes or underscores (e.g. 123456=NL-HQ), not '"
+                        + entry.trim() + "'");
             }
             long number = Long.parseLong(matcher.group(1));
             if (divisions.stream().anyMatch(d -> d.number() == number)) {
@@ -244,7 +245,7 @@ public class ExactOnlineSource implements ErpSource {
                         .header("Accept", "application/json")
                         .GET()
                         .build());
-                budget.announced(response.headers(), clock.instant());
+                budget.announced(response.headers());
                 return response;
             } catch (PartnerAuthenticationException e) {
                 if (e.status() != 401 || rejected != null) {
@@ -500,7 +501,7 @@ public class ExactOnlineSource implements ErpSource {
             return remaining == 0 && now.isBefore(resetAt) ? Duration.between(now, resetAt) : Duration.ZERO;
         }
 
-        synchronized void announced(HttpHeaders headers, Instant now) {
+        synchronized void announced(HttpHeaders headers) {
             var left = headers.firstValueAsLong("X-RateLimit-Minutely-Remaining");
             var reset = headers.firstValueAsLong("X-RateLimit-Minutely-Reset");
             if (left.isPresent() && reset.isPresent()) {
