@@ -230,6 +230,8 @@ public class ExactOnlineSource implements ErpSource {
      */
     private HttpResponse<String> get(ConnectorInstance connector, Division division, String url) {
         RetryPolicy policy = RetryPolicy.of(connector.descriptor().spec().retry());
+        // One attempt per send and the retries here: Exact's 429 carries no Retry-After, only the minute's
+        // reset, which this division's budget knows from the previous answers.
         RetryPolicy oneAttempt = new RetryPolicy(1, policy.initialBackoff(), policy.maxBackoff(), policy.maxRetryAfter());
         MinuteBudget budget = budgets.computeIfAbsent(connector.id() + "/" + division.number(), key -> new MinuteBudget());
         String rejected = null;
