@@ -1,0 +1,523 @@
+package com.encours.hub.erp.exact;
+
+import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.core.partner.PartnerAuthenticationException;
+import com.encours.hub.core.partner.PartnerException;
+import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.core.partner.RetryPolicy;
+import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpSource;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the customers and the open receivables of one or more Exact Online divisions (administrations)
+ * through the REST API v1, each division under the company code the configuration gives it.
+ * <p>
+ * Auth is OAuth 2.0 with a rotating refresh token: an access token lives ten minutes, and each refresh
+ * answers a new refresh token and spends the old one. The current one is kept in the database by
+ * {@link RefreshTokenStore}, committed before the new access token is used, and refreshed under the row's
+ * lock so that two hub instances never present the same one. A refused refresh is an authentication
+ * failure, never retried: only a person can authorise the hub again.
+ * <p>
+ * Customers ({@code crm/Accounts}, status C) are read incrementally on {@code Modified}; the receivables
+ * ({@code read/financial/ReceivablesList}) are a snapshot of what is open today, read whole every time.
+ * Exact allows 60 calls a minute per division and says how many are left on every answer
+ * ({@code X-RateLimit-Minutely-Remaining}, {@code X-RateLimit-Minutely-Reset} in epoch milliseconds):
+ * the source waits for the reset instead of running into 429, and waits for it again if a 429 comes
+ * anyway (another application spending the same budget).
+ * <p>
+ * Each record is handed over as {@code {"division":…,"company":"…","record":<the record as Exact sent it>}}
+ * because nothing in a ReceivablesList row says which division it belongs to.
+ */
+@Component
+public class ExactOnlineSource implements ErpSource {
+
+    public static final String PROTOCOL = "exact-online-rest";
+    public static final String ACCOUNTS = "Accounts";
+    public static final String RECEIVABLES = "ReceivablesList";
+
+    static final String ACCOUNT_FIELDS = "ID,Code,Name,VATNumber,ChamberOfCommerce,Country,AddressLine1,Postcode,City,"
+            + "Email,Phone,CreditLineSales,Blocked,IsSales,Status,Modified";
+    static final String RECEIVABLE_FIELDS = "HID,AccountId,AccountCode,AccountName,Amount,CurrencyCode,Description,"
+            + "DueDate,EntryNumber,InvoiceDate,InvoiceNumber,JournalCode,YourRef";
+    /** Exact refuses a refresh while the access token has more than this left (TooEarlyToRefreshTokens). */
+    static final Duration RENEW_WITHIN = Duration.ofSeconds(30);
+    /** Used after a 429 when no reset was announced in the current window. */
+    private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
+    private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
+    private static final Pattern DIVISION = Pattern.compile("\\s*(\\d{1,10})\\s*=\\s*([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*");
+    private static final Pattern EXACT_DATE = Pattern.compile("/Date\\((-?\\d{1,15})\\)/");
+    private static final DateTimeFormatter ODATA_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    private static final Logger log = LoggerFactory.getLogger(ExactOnlineSource.class);
+
+    private final PartnerHttp http;
+    private final RefreshTokenStore tokenStore;
+    private final Clock clock;
+    private final Pause pause;
+    private final JsonMapper json = new JsonMapper();
+    // Raw control characters are let through so that the one record holding them is refused by its mapping.
+    private final JsonMapper pageParser = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(1000).build()).build())
+            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
+            .build();
+    private final Map<String, RefreshTokenStore.Tokens> tokens = new ConcurrentHashMap<>();
+    private final Map<String, MinuteBudget> budgets = new ConcurrentHashMap<>();
+
+    /** Waits in place; the tests move a clock instead. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration wait) throws InterruptedException;
+    }
+
+    @Autowired
+    public ExactOnlineSource(PartnerHttp http, RefreshTokenStore tokenStore, Clock clock) {
+        this(http, tokenStore, clock, wait -> Thread.sleep(wait.toMillis()));
+    }
+
+    ExactOnlineSource(PartnerHttp http, RefreshTokenStore tokenStore, Clock clock, Pause pause) {
+        this.http = http;
+        this.tokenStore = tokenStore;
+        this.clock = clock;
+        this.pause = pause;
+    }
+
+    @Override
+    public String protocol() {
+        return PROTOCOL;
+    }
+
+    /** A division (Exact's administration number) and the company code the hub files it under. */
+    record Division(long number, String company) {
+    }
+
+    /** Parses the {@code divisions} property: {@code 123456=NL-HQ, 234567=BE-SALES}. */
+    static List<Division> divisions(ConnectorInstance connector) {
+        String configured = connector.property("divisions");
+        List<Division> divisions = new ArrayList<>();
+        for (String entry : configured == null ? new String[0] : configured.split(",")) {
+            Matcher matcher = DIVISION.matcher(entry);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException(connector.id() + ": divisions must read 'division=COMPANY, …' "
+                        + "with a company code of letters, digits, dots, dashes or underscores (e.g. 123456=NL-HQ), not '"
+                        + entry.trim() + "'");
+            }
+            long number = Long.parseLong(matcher.group(1));
+            if (divisions.stream().anyMatch(d -> d.number() == number)) {
+                throw new IllegalArgumentException(connector.id() + ": division " + number + " is listed twice");
+            }
+            divisions.add(new Division(number, matcher.group(2)));
+        }
+        if (divisions.isEmpty()) {
+            throw new IllegalArgumentException(connector.id() + ": divisions lists no division");
+        }
+        return divisions;
+    }
+
+    @Override
+    public Map<String, String> extract(ConnectorInstance connector, Map<String, String> watermarks, PageSink sink) {
+        Map<String, String> next = new LinkedHashMap<>(watermarks);
+        for (Division division : divisions(connector)) {
+            String key = ACCOUNTS + "@" + division.number();
+            String newest = readAccounts(connector, division, watermarks.get(key), sink);
+            if (newest != null) {
+                next.put(key, newest);
+            }
+            readReceivables(connector, division, sink);
+        }
+        return next;
+    }
+
+    /** Customers modified since the watermark (less the late-commit window); returns the newest Modified seen. */
+    private String readAccounts(ConnectorInstance connector, Division division, String watermark, PageSink sink) {
+        String filter = "Status eq 'C'";
+        LocalDateTime newest = null;
+        if (watermark != null && !watermark.isBlank()) {
+            newest = parseWatermark(connector, watermark);
+            LocalDateTime since = newest.minus(connector.durationProperty("lateCommitWindow"));
+            filter += " and Modified ge datetime'" + ODATA_DATETIME.format(since) + "'";
+        }
+        String url = apiUrl(connector, division, "crm/Accounts") + "?$select=" + encode(ACCOUNT_FIELDS)
+                + "&$filter=" + encode(filter);
+        for (String modified : pages(connector, division, url, ACCOUNTS, ErpPage.RecordType.DEBTOR, sink)) {
+            LocalDateTime at = exactDateTime(modified);
+            if (at != null && (newest == null || at.isAfter(newest))) {
+                newest = at;
+            }
+        }
+        return newest == null ? null : newest.toString();
+    }
+
+    /** The whole list of open receivables: Exact offers no filter on changes for it. */
+    private void readReceivables(ConnectorInstance connector, Division division, PageSink sink) {
+        String url = apiUrl(connector, division, "read/financial/ReceivablesList") + "?$select=" + encode(RECEIVABLE_FIELDS);
+        pages(connector, division, url, RECEIVABLES, ErpPage.RecordType.OPEN_ITEM, sink);
+    }
+
+    /**
+     * Follows __next from the first page to the last, handing each page over as it is read; returns the
+     * Modified text of every record read.
+     */
+    private List<String> pages(ConnectorInstance connector, Division division, String firstUrl, String stream,
+                             ErpPage.RecordType type, PageSink sink) {
+        List<String> modified = new ArrayList<>();
+        int pages = 0;
+        int records = 0;
+        String url = firstUrl;
+        while (url != null) {
+            Page page = readPage(connector, url, get(connector, division, url).body());
+            if (!page.records().isEmpty()) {
+                sink.accept(new ErpPage(stream, type, page.records().stream().map(raw -> envelope(division, raw)).toList()));
+                records += page.records().size();
+            }
+            modified.addAll(page.modified());
+            pages++;
+            url = nextLink(connector, page.next(), url);
+        }
+        log.info("{}: division {} {}: {} records handed over in {} pages", connector.id(), division.number(), stream,
+                records, pages);
+        return modified;
+    }
+
+    private String envelope(Division division, String raw) {
+        try {
+            return "{\"division\":" + division.number() + ",\"company\":" + json.writeValueAsString(division.company())
+                    + ",\"record\":" + raw + "}";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always serialises", e);
+        }
+    }
+
+    /**
+     * One GET within the division's minute budget. A 429 waits for the announced reset; 5xx and network
+     * failures back off as the descriptor's retry says; a 401 on an access token renews it once.
+     */
+    private HttpResponse<String> get(ConnectorInstance connector, Division division, String url) {
+        RetryPolicy policy = RetryPolicy.of(connector.descriptor().spec().retry());
+        // One attempt per send and the retries here: Exact's 429 carries no Retry-After, only the minute's
+        // reset, which this division's budget knows from the previous answers.
+        RetryPolicy oneAttempt = new RetryPolicy(1, policy.initialBackoff(), policy.maxBackoff(), policy.maxRetryAfter());
+        MinuteBudget budget = budgets.computeIfAbsent(connector.id() + "/" + division.number(), key -> new MinuteBudget());
+        String rejected = null;
+        for (int attempt = 1; ; attempt++) {
+            waitFor(connector, url, budget.waitBeforeCall(clock.instant()), "the division's minute budget is spent");
+            String token = accessToken(connector, rejected);
+            try {
+                HttpResponse<String> response = http.send(connector.id(), oneAttempt, () -> HttpRequest
+                        .newBuilder(URI.create(url))
+                        .timeout(PAGE_TIMEOUT)
+                        .header("Authorization", "Bearer " + token)
+                        // without it Exact answers XML
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build());
+                budget.announced(response.headers());
+                return response;
+            } catch (PartnerAuthenticationException e) {
+                if (e.status() != 401 || rejected != null) {
+                    throw e;
+                }
+                log.info("{}: Exact Online refused the access token; renewing it once", connector.id());
+                rejected = token;
+            } catch (PartnerException e) {
+                if (!e.isTransient() || attempt >= policy.maxAttempts()) {
+                    throw e;
+                }
+                if (e.status() == 429) {
+                    budget.refused(clock.instant());
+                } else {
+                    waitFor(connector, url, policy.backoffAfter(attempt), "HTTP " + e.status());
+                }
+            }
+        }
+    }
+
+    private void waitFor(ConnectorInstance connector, String url, Duration wait, String why) {
+        if (wait.isZero() || wait.isNegative()) {
+            return;
+        }
+        log.info("{}: waiting {} ms before GET {} ({})", connector.id(), wait.toMillis(), URI.create(url).getPath(), why);
+        try {
+            pause.pause(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PartnerException(connector.id(), 0, true, "interrupted while waiting for Exact Online", e);
+        }
+    }
+
+    /**
+     * The access token to send: the one in memory while it lasts, else the one in the database (another
+     * instance may have renewed it), else a new one obtained with the stored refresh token under its lock.
+     */
+    private String accessToken(ConnectorInstance connector, String rejected) {
+        Instant renewFrom = clock.instant().plus(RENEW_WITHIN);
+        RefreshTokenStore.Tokens cached = tokens.get(connector.id());
+        if (cached != null) {
+            var usable = cached.accessUsableUntil(renewFrom, rejected);
+            if (usable.isPresent()) {
+                return usable.get();
+            }
+        }
+        RefreshTokenStore.Tokens renewed = tokenStore.renew(connector.id(), connector.property("initialRefreshToken"),
+                stored -> stored.accessUsableUntil(renewFrom, rejected).isPresent() ? stored
+                        : refresh(connector, stored.refreshToken()));
+        tokens.put(connector.id(), renewed);
+        return renewed.accessToken();
+    }
+
+    /** POST /api/oauth2/token with the refresh token; the answer carries the next refresh token. */
+    private RefreshTokenStore.Tokens refresh(ConnectorInstance connector, String refreshToken) {
+        URI tokenUrl = URI.create(baseUrl(connector) + "/api/oauth2/token");
+        String form = "grant_type=refresh_token"
+                + "&refresh_token=" + encode(refreshToken)
+                + "&client_id=" + encode(connector.property("clientId"))
+                + "&client_secret=" + encode(connector.property("clientSecret"));
+        Instant now = clock.instant();
+        HttpResponse<String> response;
+        try {
+            response = http.send(connector.id(), RetryPolicy.of(connector.descriptor().spec().retry()), () -> HttpRequest
+                    .newBuilder(tokenUrl)
+                    .timeout(TOKEN_TIMEOUT)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                    .build());
+        } catch (PartnerException e) {
+            if (e instanceof PartnerAuthenticationException) {
+                throw new PartnerAuthenticationException(connector.id(), e.status(), "POST " + tokenUrl.getPath()
+                        + " refused our client credentials (HTTP " + e.status() + "): check clientId and clientSecret; "
+                        + "not retried");
+            }
+            if (e.status() != 400) {
+                throw e;
+            }
+            // Exact answers invalid_grant for a refresh token used before or expired (after 30 days unused)
+            throw new PartnerAuthenticationException(connector.id(), e.status(), "POST " + tokenUrl.getPath()
+                    + " refused the stored refresh token (HTTP 400): it was spent or has expired. "
+                    + "Authorise the hub again in Exact Online and set initialRefreshToken to the new refresh token; "
+                    + "not retried");
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(response.body() == null ? "" : response.body());
+        } catch (JsonProcessingException e) {
+            body = null;
+        }
+        String accessToken = body == null ? "" : body.path("access_token").asText("");
+        String nextRefreshToken = body == null ? "" : body.path("refresh_token").asText("");
+        long expiresIn = body == null ? 0 : body.path("expires_in").asLong(0);   // Exact writes it as a string
+        if (accessToken.isEmpty() || nextRefreshToken.isEmpty() || expiresIn <= 0) {
+            throw new PartnerException(connector.id(), response.statusCode(), false, "POST " + tokenUrl.getPath()
+                    + " answered without access_token, refresh_token or expires_in; the refresh token sent is spent: "
+                    + "authorise the hub again in Exact Online", null);
+        }
+        return new RefreshTokenStore.Tokens(nextRefreshToken, accessToken, now.plusSeconds(expiresIn));
+    }
+
+    /**
+     * Reads an Exact OData page, {@code {"d":{"results":[…],"__next":"…"}}}, in one streaming pass: each
+     * element of results is kept as the exact text Exact sent, so that the mapping sees it as it is and
+     * refuses that record alone. Anything that makes the page itself unreadable fails the extract.
+     */
+    Page readPage(ConnectorInstance connector, String url, String body) {
+        String path = URI.create(url).getPath();
+        if (body == null || body.isBlank()) {
+            throw pageError(connector, path, "answered an empty body");
+        }
+        List<String> records = null;
+        List<String> modified = new ArrayList<>();
+        String next = null;
+        try (JsonParser parser = pageParser.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw pageError(connector, path, "answered a body that is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean envelope = parser.currentName().equals("d");
+                if (parser.nextToken() != JsonToken.START_OBJECT || !envelope) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken token = parser.nextToken();
+                    if (field.equals("results") && token == JsonToken.START_ARRAY) {
+                        records = new ArrayList<>();
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            int start = (int) parser.currentTokenLocation().getCharOffset();
+                            modified.add(scanModified(parser));
+                            records.add(body.substring(start, (int) parser.currentLocation().getCharOffset()));
+                        }
+                    } else if (field.equals("__next") && token == JsonToken.VALUE_STRING) {
+                        next = parser.getText();
+                    } else if (field.equals("results") || field.equals("__next") && token != JsonToken.VALUE_NULL) {
+                        throw pageError(connector, path, "answered a " + field + " of the wrong type");
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw pageError(connector, path, "answered more than one JSON document");
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw pageError(connector, path, "answered invalid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
+        }
+        if (records == null) {
+            throw pageError(connector, path, "answered a page without d.results");
+        }
+        return new Page(records, modified, next);
+    }
+
+    /** Reads past one record, keeping its top-level Modified text; nothing else is converted. */
+    private static String scanModified(JsonParser parser) throws IOException {
+        String modified = "";
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                parser.finishToken();   // a string is read lazily: its end is not known before
+            }
+            parser.skipChildren();
+            return modified;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            if (parser.nextToken() == JsonToken.VALUE_STRING && name.equals("Modified")) {
+                modified = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return modified;
+    }
+
+    /** Follows __next only to the configured host: the request carries our bearer token. */
+    private String nextLink(ConnectorInstance connector, String link, String current) {
+        if (link == null || link.isBlank()) {
+            return null;
+        }
+        String path = URI.create(current).getPath();
+        URI next;
+        try {
+            next = URI.create(link);
+        } catch (IllegalArgumentException e) {
+            throw pageError(connector, path, "answered a __next that is not a valid URL");
+        }
+        URI base = URI.create(baseUrl(connector));
+        if (!Objects.equals(next.getScheme(), base.getScheme()) || !Objects.equals(next.getHost(), base.getHost())
+                || next.getPort() != base.getPort()) {
+            throw pageError(connector, path, "answered a __next to another host: " + next.getHost());
+        }
+        if (link.equals(current)) {
+            throw pageError(connector, path, "answered a __next to the same page; paging would never end");
+        }
+        return link;
+    }
+
+    private static PartnerException pageError(ConnectorInstance connector, String path, String problem) {
+        return new PartnerException(connector.id(), 200, false, "GET " + path + " " + problem, null);
+    }
+
+    private static String apiUrl(ConnectorInstance connector, Division division, String resource) {
+        return baseUrl(connector) + "/api/v1/" + division.number() + "/" + resource;
+    }
+
+    private static String baseUrl(ConnectorInstance connector) {
+        return connector.property("baseUrl").replaceAll("/+$", "");
+    }
+
+    /** Exact writes date-times as /Date(ms)/: its own wall clock, given as if it were UTC. */
+    static LocalDateTime exactDateTime(String value) {
+        Matcher matcher = EXACT_DATE.matcher(value == null ? "" : value);
+        if (!matcher.matches()) {
+            return null;
+        }
+        return LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC)
+                .plus(Long.parseLong(matcher.group(1)), ChronoUnit.MILLIS);
+    }
+
+    private static LocalDateTime parseWatermark(ConnectorInstance connector, String watermark) {
+        try {
+            return LocalDateTime.parse(watermark);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(connector.id() + ": watermark '" + watermark
+                    + "' is not a date-time as Exact Online writes Modified", e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The records of a page as sent, the Modified text of each, and the link to the next page. */
+    record Page(List<String> records, List<String> modified, String next) {
+    }
+
+    /**
+     * One division's calls in Exact's current minute: what its last answer said is left, and when the
+     * minute resets. Unknown until the first answer.
+     */
+    private static final class MinuteBudget {
+        private int remaining = -1;
+        private Instant resetAt = Instant.MIN;
+
+        synchronized Duration waitBeforeCall(Instant now) {
+            return remaining == 0 && now.isBefore(resetAt) ? Duration.between(now, resetAt) : Duration.ZERO;
+        }
+
+        synchronized void announced(HttpHeaders headers) {
+            var left = headers.firstValueAsLong("X-RateLimit-Minutely-Remaining");
+            var reset = headers.firstValueAsLong("X-RateLimit-Minutely-Reset");
+            if (left.isPresent() && reset.isPresent()) {
+                remaining = (int) Math.max(0, Math.min(Integer.MAX_VALUE, left.getAsLong()));
+                resetAt = Instant.ofEpochMilli(reset.getAsLong());
+            }
+        }
+
+        /** A 429: nothing is left until the reset announced for this minute, or for a whole window if none was. */
+        synchronized void refused(Instant now) {
+            remaining = 0;
+            if (!resetAt.isAfter(now)) {
+                resetAt = now.plus(RATE_WINDOW);
+            }
+        }
+    }
+}
