@@ -88,7 +88,7 @@ class FecFileSourceTest {
         HubProperties home = new HubProperties();
         home.setHome(".");
         mapper = new ErpRecordMapper(catalog, new JsonataMapper(home, json), VALIDATION.getValidator(),
-                new CanonicalJson(json, VALIDATION.getValidator()), 200, 8);
+                new CanonicalJson(json, VALIDATION.getValidator()), 200, 8, 2);
         source = new FecFileSource(catalog, new LedgerRepository(jdbc), new FileImports(jdbc, clock), mapper,
                 new DataSourceTransactionManager(database), clock);
     }

@@ -61,7 +61,7 @@ class SapS4RecordRefusalTest {
                 Map.of("hub.connectors." + CONNECTOR + ".properties.password", "${SAP_PASSWORD}")));
         ObjectMapper json = new ObjectMapper().findAndRegisterModules();
         records = new ErpRecordMapper(new ConnectorCatalog(properties, environment), new JsonataMapper(properties, json),
-                validation.getValidator(), new CanonicalJson(json, validation.getValidator()), 200, 8);
+                validation.getValidator(), new CanonicalJson(json, validation.getValidator()), 200, 8, 2);
         camel = new DefaultCamelContext();
     }
 
