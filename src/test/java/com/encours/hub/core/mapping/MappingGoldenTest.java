@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code <mapping>.<case>.expected.json}. Bindings come from {@code <mapping>.<case>.bindings.json}, else
  * from {@code golden/bindings.json}. A new partner's pairs are picked up without touching this test.
  * When a descriptor uses the mapping as its {@code debtor} or {@code openItem} mapping, the result must
- * also convert into that canonical record and pass its validation.
+ * also convert into that canonical record and pass its validation. Records a mapping must refuse live
+ * under {@code mappings/**}{@code /refused/} with the reason expected.
  */
 class MappingGoldenTest {
 
@@ -64,12 +66,7 @@ class MappingGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> everyGoldenPairMapsToItsExpectedDocument() throws IOException {
-        List<Path> inputs;
-        try (Stream<Path> files = Files.walk(MAPPINGS)) {
-            inputs = files.filter(f -> f.getFileName().toString().endsWith(INPUT_SUFFIX))
-                    .filter(f -> f.getParent().getFileName().toString().equals("golden"))
-                    .sorted().toList();
-        }
+        List<Path> inputs = inputsUnder("golden");
         assertThat(inputs).as("golden inputs under %s", MAPPINGS.toAbsolutePath()).isNotEmpty();
         JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
         Map<String, Class<?>> canonicalByMapping = canonicalTypeOfEachMapping();
@@ -79,6 +76,50 @@ class MappingGoldenTest {
             return DynamicTest.dynamicTest(golden.mappingPath() + " · " + golden.name(), input.toUri(),
                     () -> check(golden, mapper, canonicalByMapping.get(golden.mappingPath()), validator));
         });
+    }
+
+    /**
+     * The other half of a mapping's contract: each {@code refused/<mapping>.<case>.input.json} must be
+     * refused — by the mapping, the conversion to its canonical record or that record's validation — with
+     * a reason containing {@code <mapping>.<case>.reason.txt}, the words ops will read in the quarantine.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyRefusedRecordIsRefusedWithItsReason() throws IOException {
+        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        Map<String, Class<?>> canonicalByMapping = canonicalTypeOfEachMapping();
+        Validator validator = VALIDATION.getValidator();
+        return inputsUnder("refused").stream().map(input -> {
+            GoldenCase refused = GoldenCase.of(input);
+            return DynamicTest.dynamicTest(refused.mappingPath() + " · refuses " + refused.name(), input.toUri(), () -> {
+                String reason = Files.readString(input.resolveSibling(refused.stem() + ".reason.txt")).strip();
+                assertThat(refusal(refused, mapper, canonicalByMapping.get(refused.mappingPath()), validator))
+                        .as("%s mapped with %s", input, refused.mappingPath()).isNotNull().contains(reason);
+            });
+        });
+    }
+
+    /** Why the record is refused, or null when it maps into a valid canonical record. */
+    private static String refusal(GoldenCase refused, JsonataMapper mapper, Class<?> canonicalType, Validator validator)
+            throws IOException {
+        try {
+            Object mapped = mapper.map(refused.mappingPath(), Files.readString(refused.input()), refused.bindings());
+            if (canonicalType == null) {
+                return null;
+            }
+            Set<? extends ConstraintViolation<?>> violations = validator.validate(mapper.convert(mapped, canonicalType));
+            return violations.isEmpty() ? null : violations.stream()
+                    .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().collect(Collectors.joining("; "));
+        } catch (MappingException | IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static List<Path> inputsUnder(String directoryName) throws IOException {
+        try (Stream<Path> files = Files.walk(MAPPINGS)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(INPUT_SUFFIX))
+                    .filter(f -> f.getParent().getFileName().toString().equals(directoryName))
+                    .sorted().toList();
+        }
     }
 
     private static void check(GoldenCase golden, JsonataMapper mapper, Class<?> canonicalType, Validator validator)
@@ -137,7 +178,8 @@ class MappingGoldenTest {
         return properties;
     }
 
-    private record GoldenCase(String mappingPath, String name, Path input, Path expected, Path bindingsFile) {
+    /** A case under golden/ or refused/; refused cases take their bindings from the golden/ beside them. */
+    private record GoldenCase(String mappingPath, String stem, String name, Path input, Path expected, Path bindingsFile) {
 
         static GoldenCase of(Path input) {
             String file = input.getFileName().toString();
@@ -147,11 +189,12 @@ class MappingGoldenTest {
                 throw new IllegalArgumentException(input + " is not named <mapping>.<case>" + INPUT_SUFFIX);
             }
             String mapping = stem.substring(0, dot);
-            Path golden = input.getParent();
-            String mappingDir = MAPPINGS.relativize(golden.getParent()).toString().replace('\\', '/');
-            Path caseBindings = golden.resolve(stem + ".bindings.json");
-            return new GoldenCase(mappingDir + "/" + mapping + ".jsonata", stem.substring(dot + 1), input,
-                    golden.resolve(stem + ".expected.json"),
+            Path directory = input.getParent();
+            Path golden = directory.resolveSibling("golden");
+            String mappingDir = MAPPINGS.relativize(directory.getParent()).toString().replace('\\', '/');
+            Path caseBindings = directory.resolve(stem + ".bindings.json");
+            return new GoldenCase(mappingDir + "/" + mapping + ".jsonata", stem, stem.substring(dot + 1), input,
+                    directory.resolve(stem + ".expected.json"),
                     Files.exists(caseBindings) ? caseBindings : golden.resolve("bindings.json"));
         }
 
