@@ -12,8 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,6 +35,7 @@ public class ErpExtract {
 
     private static final Logger log = LoggerFactory.getLogger(ErpExtract.class);
     private static final Duration LEASE_GRACE = Duration.ofSeconds(30);
+    private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final ConnectorCatalog catalog;
     private final Map<String, ErpSource> sources;
@@ -40,10 +44,13 @@ public class ErpExtract {
     private final MeterRegistry meters;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
     private final ConnectorLease lease;
+    private final Clock clock;
+    private final Map<String, ExtractProgress.Counter> progress = new ConcurrentHashMap<>();
 
     public ErpExtract(ConnectorCatalog catalog, List<ErpSource> sources, ConnectorState state,
-                      ConnectorLease lease, ProducerTemplate producer, MeterRegistry meters) {
+                      ConnectorLease lease, ProducerTemplate producer, MeterRegistry meters, Clock clock) {
         this.lease = lease;
+        this.clock = clock;
         this.catalog = catalog;
         this.sources = sources.stream().collect(Collectors.toMap(ErpSource::protocol, Function.identity()));
         this.state = state;
@@ -77,27 +84,63 @@ public class ErpExtract {
                 log.debug("{}: another hub instance runs this connector's extracts", connectorId);
                 return false;
             }
+            ExtractProgress.Counter counter = new ExtractProgress.Counter(connectorId, clock.instant());
+            progress.put(connectorId, counter);
             Map<String, String> marks = sources.get(connector.protocol()).extract(connector,
-                    state.watermarks(connectorId), page -> {
-                        if (!lease.acquire(connectorId, leaseDuration)) {
-                            throw new IllegalStateException("the lease of " + connectorId + " went to another hub "
-                                    + "instance during the extract (a page took longer than " + leaseDuration + ")");
+                    state.watermarks(connectorId), new ErpSource.PageSink() {
+                        @Override
+                        public void accept(ErpPage page) {
+                            if (!lease.acquire(connectorId, leaseDuration)) {
+                                throw new IllegalStateException("the lease of " + connectorId + " went to another hub "
+                                        + "instance during the extract (a page took longer than " + leaseDuration + ")");
+                            }
+                            producer.sendBodyAndHeaders("direct:erp-page", page, Map.of(
+                                    HubAddresses.CONNECTOR_ID, connectorId,
+                                    HubAddresses.RECORD_TYPE, page.type().name()));
+                            meters.counter("hub.connector.records", "connector", connectorId, "stream", page.stream())
+                                    .increment(page.records().size());
+                            counter.page(page.records().size());
+                            logProgress(counter);
                         }
-                        producer.sendBodyAndHeaders("direct:erp-page", page, Map.of(
-                                HubAddresses.CONNECTOR_ID, connectorId,
-                                HubAddresses.RECORD_TYPE, page.type().name()));
-                        meters.counter("hub.connector.records", "connector", connectorId, "stream", page.stream())
-                                .increment(page.records().size());
+
+                        @Override
+                        public void expect(long records) {
+                            counter.expect(records);
+                        }
                     });
             state.saveWatermarks(connectorId, marks);
             state.recordSuccess(connectorId);
+            ExtractProgress done = counter.at(clock.instant());
+            log.info("{}: extract done, {} records in {} pages in {} s", connectorId, done.records(), done.pages(),
+                    Duration.between(done.startedAt(), clock.instant()).toSeconds());
             return true;
         } catch (RuntimeException e) {
             state.recordError(connectorId, e.getMessage());
             meters.counter("hub.connector.errors", "connector", connectorId).increment();
             throw e;
         } finally {
+            progress.remove(connectorId);
             lock.unlock();
+        }
+    }
+
+    /** The extract of this connector running in this hub instance now, if any. */
+    public Optional<ExtractProgress> progress(String connectorId) {
+        return Optional.ofNullable(progress.get(connectorId)).map(counter -> counter.at(clock.instant()));
+    }
+
+    /** A line every {@link #PROGRESS_LOG_INTERVAL} at most: a long extract says how far it is. */
+    private void logProgress(ExtractProgress.Counter counter) {
+        Instant now = clock.instant();
+        if (!counter.logDue(now, PROGRESS_LOG_INTERVAL)) {
+            return;
+        }
+        ExtractProgress at = counter.at(now);
+        if (at.expectedRecords() == null) {
+            log.info("{}: {} records in {} pages so far", at.connectorId(), at.records(), at.pages());
+        } else {
+            log.info("{}: {} of {} records ({} %) in {} pages, about {} s left", at.connectorId(), at.records(),
+                    at.expectedRecords(), at.percent(), at.pages(), at.remaining() == null ? "?" : at.remaining().toSeconds());
         }
     }
 }

@@ -30,5 +30,12 @@ public interface ErpSource {
     @FunctionalInterface
     interface PageSink {
         void accept(ErpPage page);
+
+        /**
+         * How many records this extract will hand over in all, when the partner says (a file's line
+         * count, an API's total count): the extract's progress then shows a percentage and time left.
+         */
+        default void expect(long records) {
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.ConnectorState;
 import com.encours.hub.erp.ErpExtract;
+import com.encours.hub.erp.ExtractProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -40,8 +41,10 @@ public class ConnectorOpsController implements DisposableBean {
         this.extract = extract;
     }
 
+    /** @param extract the extract running in this hub instance now, with its progress; null when idle */
     public record ConnectorView(String id, String kind, String descriptor, String title, boolean enabled,
-                                Duration schedule, Instant lastSuccessAt, Instant lastErrorAt, String lastError) {
+                                Duration schedule, Instant lastSuccessAt, Instant lastErrorAt, String lastError,
+                                ExtractProgress extract) {
     }
 
     @GetMapping("/api/connectors")
@@ -71,7 +74,7 @@ public class ConnectorOpsController implements DisposableBean {
         return new ConnectorView(connector.id(), connector.kind(), connector.descriptor().file(),
                 connector.descriptor().metadata().title(), connector.enabled(), connector.schedule(),
                 status == null ? null : status.lastSuccessAt(), status == null ? null : status.lastErrorAt(),
-                status == null ? null : status.lastError());
+                status == null ? null : status.lastError(), extract.progress(connector.id()).orElse(null));
     }
 
     @Override

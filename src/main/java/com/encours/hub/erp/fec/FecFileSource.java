@@ -168,6 +168,8 @@ public class FecFileSource implements ErpSource {
     }
 
     private void handOver(FecSettings settings, FecSnapshot snapshot, Vanished vanished, PageSink sink) throws IOException {
+        sink.expect(snapshot.debtors().size() + vanished.sourceItemKeys().size() + snapshot.openLines()
+                + snapshot.malformedLines());
         Pages debtors = new Pages(sink, "debtors", ErpPage.RecordType.DEBTOR, settings.pageSize());
         snapshot.debtors().forEach(debtors::add);
         debtors.flush();
