@@ -59,7 +59,7 @@ public class Enrichment {
 
     public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
                       DebtorExposure exposure, ConsumerTransaction transaction, HubDestinations destinations,
-                      @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
+                      @Value("${hub.flows.ledger-groups}") int ledgerGroups) {
         this.ledger = ledger;
         this.assessments = assessments;
         this.json = json;

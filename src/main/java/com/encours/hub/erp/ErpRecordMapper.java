@@ -51,7 +51,7 @@ public class ErpRecordMapper {
 
     public ErpRecordMapper(ConnectorCatalog catalog, JsonataMapper mapper, Validator validator, CanonicalJson json,
                            @Value("${hub.flows.ledger-batch-size:200}") int batchSize,
-                           @Value("${hub.flows.ledger-groups:8}") int ledgerGroups,
+                           @Value("${hub.flows.ledger-groups}") int ledgerGroups,
                            @Value("${hub.flows.mapping-threads:0}") int mappingThreads) {
         this.mappingPool = new ForkJoinPool(mappingThreads > 0 ? mappingThreads : Runtime.getRuntime().availableProcessors());
         this.batchSize = Math.max(1, batchSize);

@@ -37,7 +37,7 @@ public class LedgerStep {
     private final int ledgerGroups;
 
     public LedgerStep(Ledger ledger, CanonicalJson json, ConsumerTransaction transaction, HubDestinations destinations,
-                      @Value("${hub.flows.ledger-groups:8}") int ledgerGroups) {
+                      @Value("${hub.flows.ledger-groups}") int ledgerGroups) {
         this.ledger = ledger;
         this.json = json;
         this.transaction = transaction;
