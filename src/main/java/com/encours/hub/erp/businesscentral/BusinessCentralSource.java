@@ -6,15 +6,11 @@ import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
 import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
+import com.encours.hub.erp.JsonPageReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -24,24 +20,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,27 +56,18 @@ public class BusinessCentralSource implements ErpSource {
     private static final Logger log = LoggerFactory.getLogger(BusinessCentralSource.class);
     private static final Set<String> UNPOSTED_STATUSES = Set.of("Draft", "In Review");
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
-    private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
     // Business Central stops an operation after 8 minutes; a page of a few thousand records takes seconds.
     private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
-    /** Default of the maxPageBytes property: 1000 invoices are ~2.5 MB. */
-    static final long DEFAULT_MAX_PAGE_BYTES = 16L * 1024 * 1024;
-    /** A Business Central record is a flat object: deep nesting or huge numbers are not a record. */
-    static final int MAX_NESTING_DEPTH = 64;
-    static final int MAX_NUMBER_LENGTH = 1000;
+    /** What paging needs from a record: when it changed, and whether it is posted. */
+    private static final Map<String, JsonToken> PAGING_FIELDS =
+            Map.of("lastModifiedDateTime", JsonToken.VALUE_STRING, "status", JsonToken.VALUE_STRING);
 
     private final PartnerHttp http;
     private final Clock clock;
     // Exact decimals in, exact decimals out: a record handed over must carry the amounts as sent.
-    private final JsonMapper json = JsonMapper.builder(limitedFactory())
+    private final JsonMapper json = JsonMapper.builder(JsonPageReader.limitedFactory())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
-    // Pages: raw control characters are let through here so that the one record holding them is
-    // quarantined by its mapping, instead of the whole page failing. Numbers are not parsed as BigDecimal:
-    // paging needs none of them, and "1e999999999" must stay text.
-    private final JsonMapper pageParser = JsonMapper.builder(limitedFactory())
-            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
             .build();
     private final Map<String, TokenCache> tokens = new ConcurrentHashMap<>();
 
@@ -98,11 +79,6 @@ public class BusinessCentralSource implements ErpSource {
     BusinessCentralSource(PartnerHttp http, Clock clock) {
         this.http = http;
         this.clock = clock;
-    }
-
-    private static JsonFactory limitedFactory() {
-        return JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build()).build();
     }
 
     @Override
@@ -133,7 +109,7 @@ public class BusinessCentralSource implements ErpSource {
         Instant since = null;
         if (watermark != null && !watermark.isBlank()) {
             since = parseWatermark(connector, stream, watermark);
-            url += "?$filter=" + encode("lastModifiedDateTime gt " + since);
+            url += "?$filter=" + ErpRequests.encode("lastModifiedDateTime gt " + since);
         }
         Instant newest = null;
         Instant settled = null;
@@ -180,7 +156,7 @@ public class BusinessCentralSource implements ErpSource {
             log.info("{}: Business Central refused the cached token; requesting a new one", connector.id());
             response = get(connector, url, bearer(connector).token());
         }
-        Instant serverTime = response.headers().firstValue("Date").map(BusinessCentralSource::httpDate).orElse(null);
+        Instant serverTime = response.headers().firstValue("Date").map(ErpRequests::httpDate).orElse(null);
         return readPage(connector, url, response.body(), serverTime);
     }
 
@@ -188,7 +164,7 @@ public class BusinessCentralSource implements ErpSource {
     private HttpResponse<String> get(ConnectorInstance connector, String url, String token) {
         int pageSize = connector.intProperty("pageSize");
         try {
-            return http.send(connector.id(), retryPolicy(connector), maxPageBytes(connector), () -> HttpRequest
+            return http.send(connector.id(), retryPolicy(connector), ErpRequests.maxPageBytes(connector), () -> HttpRequest
                     .newBuilder(URI.create(url))
                     .timeout(PAGE_TIMEOUT)
                     .header("Authorization", "Bearer " + token)
@@ -222,16 +198,11 @@ public class BusinessCentralSource implements ErpSource {
     private void requestToken(ConnectorInstance connector, TokenCache cache, Instant now) {
         URI tokenUrl = URI.create(connector.property("tokenUrl").replace("{tenantId}", connector.property("tenantId")));
         String form = "grant_type=client_credentials"
-                + "&client_id=" + encode(connector.property("clientId"))
-                + "&client_secret=" + encode(connector.property("clientSecret"))
-                + "&scope=" + encode(connector.property("scope"));
-        HttpResponse<String> response = http.send(connector.id(), retryPolicy(connector), () -> HttpRequest
-                .newBuilder(tokenUrl)
-                .timeout(TOKEN_TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build());
+                + "&client_id=" + ErpRequests.encode(connector.property("clientId"))
+                + "&client_secret=" + ErpRequests.encode(connector.property("clientSecret"))
+                + "&scope=" + ErpRequests.encode(connector.property("scope"));
+        HttpResponse<String> response = http.send(connector.id(), retryPolicy(connector),
+                () -> ErpRequests.tokenRequest(tokenUrl, form));
         JsonNode body = parse(connector, tokenUrl.toString(), response.body());
         String accessToken = body.path("access_token").asText("");
         long expiresIn = body.path("expires_in").asLong(0);
@@ -254,7 +225,7 @@ public class BusinessCentralSource implements ErpSource {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw invalidJson(connector, path, e);
+            throw JsonPageReader.invalidJson(connector.id(), path, e);
         }
     }
 
@@ -266,92 +237,36 @@ public class BusinessCentralSource implements ErpSource {
      */
     Page readPage(ConnectorInstance connector, String url, String body, Instant serverTime) {
         String path = URI.create(url).getPath();
-        if (body == null || body.isBlank()) {
-            throw new PartnerException(connector.id(), 200, false, path + " answered an empty body", null);
-        }
-        List<RawRecord> records = null;
-        String nextLink = null;
-        try (JsonParser parser = pageParser.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new PartnerException(connector.id(), 200, false,
-                        path + " answered a body that is not a JSON object", null);
-            }
+        Page page = JsonPageReader.read(connector.id(), path, body, JsonToken.START_OBJECT, parser -> {
+            List<RawRecord> records = null;
+            String nextLink = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken token = parser.nextToken();
                 if (field.equals("value")) {
                     if (token != JsonToken.START_ARRAY) {
-                        throw new PartnerException(connector.id(), 200, false,
-                                "GET " + path + " answered a page without a value array", null);
+                        throw withoutValueArray(connector, path);
                     }
-                    records = new ArrayList<>();
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        int start = (int) parser.currentTokenLocation().getCharOffset();
-                        String[] paging = scanRecord(parser);
-                        int end = (int) parser.currentLocation().getCharOffset();
-                        records.add(new RawRecord(body.substring(start, end), paging[0], paging[1]));
-                    }
+                    records = JsonPageReader.elements(parser, body, PAGING_FIELDS).stream()
+                            .map(e -> new RawRecord(e.raw(), e.field("lastModifiedDateTime"), e.field("status"))).toList();
                 } else if (field.equals("@odata.nextLink") && token == JsonToken.VALUE_STRING) {
                     nextLink = parser.getText();
                 } else if (field.equals("@odata.nextLink") && token != JsonToken.VALUE_NULL) {
-                    throw new PartnerException(connector.id(), 200, false,
-                            "GET " + path + " answered an @odata.nextLink that is not a string", null);
+                    throw JsonPageReader.refused(connector.id(), "GET " + path, "an @odata.nextLink that is not a string");
                 } else {
                     parser.skipChildren();
                 }
             }
-            if (parser.nextToken() != null) {
-                throw new PartnerException(connector.id(), 200, false,
-                        path + " answered more than one JSON document", null);
-            }
-        } catch (JsonProcessingException e) {
-            throw invalidJson(connector, path, e);
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
+            return new Page(records, nextLink, serverTime);
+        });
+        if (page.records() == null) {
+            throw withoutValueArray(connector, path);
         }
-        if (records == null) {
-            throw new PartnerException(connector.id(), 200, false,
-                    "GET " + path + " answered a page without a value array", null);
-        }
-        return new Page(records, nextLink, serverTime);
+        return page;
     }
 
-    /**
-     * Reads past one element of {@code value}, keeping its top-level lastModifiedDateTime and status
-     * texts. No value is converted: a number such as 1e999999999 stays unparsed text for the mapping.
-     */
-    private static String[] scanRecord(JsonParser parser) throws IOException {
-        String[] paging = {"", ""};
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                parser.finishToken();   // a string is read lazily: its end is not known before
-            }
-            parser.skipChildren();
-            return paging;
-        }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_STRING && name.equals("lastModifiedDateTime")) {
-                paging[0] = parser.getText();
-            } else if (value == JsonToken.VALUE_STRING && name.equals("status")) {
-                paging[1] = parser.getText();
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return paging;
-    }
-
-    /**
-     * Only the position, and the limit when one was hit: the body holds customer data and stays out of
-     * logs and messages.
-     */
-    private static PartnerException invalidJson(ConnectorInstance connector, String path, JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        String limit = e instanceof StreamConstraintsException ? ": " + e.getOriginalMessage() : "";
-        return new PartnerException(connector.id(), 200, false, path + " answered invalid JSON" + where + limit, null);
+    private static PartnerException withoutValueArray(ConnectorInstance connector, String path) {
+        return JsonPageReader.refused(connector.id(), "GET " + path, "a page without a value array");
     }
 
     /** Follows @odata.nextLink only to the configured API host: the link carries our bearer token. */
@@ -367,8 +282,7 @@ public class BusinessCentralSource implements ErpSource {
                     "@odata.nextLink of " + URI.create(current).getPath() + " is not a valid URL", null);
         }
         URI api = URI.create(connector.property("apiUrl"));
-        if (!Objects.equals(next.getScheme(), api.getScheme()) || !Objects.equals(next.getHost(), api.getHost())
-                || next.getPort() != api.getPort()) {
+        if (!ErpRequests.sameOrigin(next, api)) {
             throw new PartnerException(connector.id(), 200, false,
                     "@odata.nextLink of " + URI.create(current).getPath() + " points to another host: " + next.getHost(), null);
         }
@@ -404,26 +318,8 @@ public class BusinessCentralSource implements ErpSource {
         }
     }
 
-    private static Instant httpDate(String value) {
-        try {
-            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /** The largest page read; a bigger one is refused before it is buffered (lower pageSize then). */
-    private static long maxPageBytes(ConnectorInstance connector) {
-        String configured = connector.properties().get("maxPageBytes");
-        return configured == null || configured.isBlank() ? DEFAULT_MAX_PAGE_BYTES : Long.parseLong(configured.trim());
-    }
-
     private static RetryPolicy retryPolicy(ConnectorInstance connector) {
         return RetryPolicy.of(connector.descriptor().spec().retry());
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private record Bearer(String token, boolean reused) {

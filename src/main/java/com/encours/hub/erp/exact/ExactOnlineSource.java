@@ -6,14 +6,11 @@ import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
 import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
+import com.encours.hub.erp.JsonPageReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.slf4j.Logger;
@@ -21,13 +18,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,7 +73,6 @@ public class ExactOnlineSource implements ErpSource {
     static final Duration RENEW_WITHIN = Duration.ofSeconds(30);
     /** Used after a 429 when no reset was announced in the current window. */
     private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
-    private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern DIVISION = Pattern.compile("\\s*(\\d{1,10})\\s*=\\s*([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*");
     private static final Pattern EXACT_DATE = Pattern.compile("/Date\\((-?\\d{1,15})\\)/");
@@ -92,11 +84,6 @@ public class ExactOnlineSource implements ErpSource {
     private final Clock clock;
     private final Pause pause;
     private final JsonMapper json = new JsonMapper();
-    // Raw control characters are let through so that the one record holding them is refused by its mapping.
-    private final JsonMapper pageParser = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(
-                    StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(1000).build()).build())
-            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-            .build();
     private final Map<String, RefreshTokenStore.Tokens> tokens = new ConcurrentHashMap<>();
     private final Map<String, MinuteBudget> budgets = new ConcurrentHashMap<>();
 
@@ -173,8 +160,8 @@ public class ExactOnlineSource implements ErpSource {
             LocalDateTime since = newest.minus(connector.durationProperty("lateCommitWindow"));
             filter += " and Modified ge datetime'" + ODATA_DATETIME.format(since) + "'";
         }
-        String url = apiUrl(connector, division, "crm/Accounts") + "?$select=" + encode(ACCOUNT_FIELDS)
-                + "&$filter=" + encode(filter);
+        String url = apiUrl(connector, division, "crm/Accounts") + "?$select=" + ErpRequests.encode(ACCOUNT_FIELDS)
+                + "&$filter=" + ErpRequests.encode(filter);
         for (String modified : pages(connector, division, url, ACCOUNTS, ErpPage.RecordType.DEBTOR, sink)) {
             LocalDateTime at = exactDateTime(modified);
             if (at != null && (newest == null || at.isAfter(newest))) {
@@ -186,7 +173,8 @@ public class ExactOnlineSource implements ErpSource {
 
     /** The whole list of open receivables: Exact offers no filter on changes for it. */
     private void readReceivables(ConnectorInstance connector, Division division, PageSink sink) {
-        String url = apiUrl(connector, division, "read/financial/ReceivablesList") + "?$select=" + encode(RECEIVABLE_FIELDS);
+        String url = apiUrl(connector, division, "read/financial/ReceivablesList")
+                + "?$select=" + ErpRequests.encode(RECEIVABLE_FIELDS);
         pages(connector, division, url, RECEIVABLES, ErpPage.RecordType.OPEN_ITEM, sink);
     }
 
@@ -305,19 +293,14 @@ public class ExactOnlineSource implements ErpSource {
     private RefreshTokenStore.Tokens refresh(ConnectorInstance connector, String refreshToken) {
         URI tokenUrl = URI.create(baseUrl(connector) + "/api/oauth2/token");
         String form = "grant_type=refresh_token"
-                + "&refresh_token=" + encode(refreshToken)
-                + "&client_id=" + encode(connector.property("clientId"))
-                + "&client_secret=" + encode(connector.property("clientSecret"));
+                + "&refresh_token=" + ErpRequests.encode(refreshToken)
+                + "&client_id=" + ErpRequests.encode(connector.property("clientId"))
+                + "&client_secret=" + ErpRequests.encode(connector.property("clientSecret"));
         Instant now = clock.instant();
         HttpResponse<String> response;
         try {
-            response = http.send(connector.id(), RetryPolicy.of(connector.descriptor().spec().retry()), () -> HttpRequest
-                    .newBuilder(tokenUrl)
-                    .timeout(TOKEN_TIMEOUT)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(form))
-                    .build());
+            response = http.send(connector.id(), RetryPolicy.of(connector.descriptor().spec().retry()),
+                    () -> ErpRequests.tokenRequest(tokenUrl, form));
         } catch (PartnerException e) {
             if (e instanceof PartnerAuthenticationException) {
                 throw new PartnerAuthenticationException(connector.id(), e.status(), "POST " + tokenUrl.getPath()
@@ -356,77 +339,10 @@ public class ExactOnlineSource implements ErpSource {
      * refuses that record alone. Anything that makes the page itself unreadable fails the extract.
      */
     Page readPage(ConnectorInstance connector, String url, String body) {
-        String path = URI.create(url).getPath();
-        if (body == null || body.isBlank()) {
-            throw pageError(connector, path, "answered an empty body");
-        }
-        List<String> records = null;
-        List<String> modified = new ArrayList<>();
-        String next = null;
-        try (JsonParser parser = pageParser.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw pageError(connector, path, "answered a body that is not a JSON object");
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                boolean envelope = parser.currentName().equals("d");
-                if (parser.nextToken() != JsonToken.START_OBJECT || !envelope) {
-                    parser.skipChildren();
-                    continue;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    JsonToken token = parser.nextToken();
-                    if (field.equals("results") && token == JsonToken.START_ARRAY) {
-                        records = new ArrayList<>();
-                        while (parser.nextToken() != JsonToken.END_ARRAY) {
-                            int start = (int) parser.currentTokenLocation().getCharOffset();
-                            modified.add(scanModified(parser));
-                            records.add(body.substring(start, (int) parser.currentLocation().getCharOffset()));
-                        }
-                    } else if (field.equals("__next") && token == JsonToken.VALUE_STRING) {
-                        next = parser.getText();
-                    } else if (field.equals("results") || field.equals("__next") && token != JsonToken.VALUE_NULL) {
-                        throw pageError(connector, path, "answered a " + field + " of the wrong type");
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-            }
-            if (parser.nextToken() != null) {
-                throw pageError(connector, path, "answered more than one JSON document");
-            }
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw pageError(connector, path, "answered invalid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
-        }
-        if (records == null) {
-            throw pageError(connector, path, "answered a page without d.results");
-        }
-        return new Page(records, modified, next);
-    }
-
-    /** Reads past one record, keeping its top-level Modified text; nothing else is converted. */
-    private static String scanModified(JsonParser parser) throws IOException {
-        String modified = "";
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                parser.finishToken();   // a string is read lazily: its end is not known before
-            }
-            parser.skipChildren();
-            return modified;
-        }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            if (parser.nextToken() == JsonToken.VALUE_STRING && name.equals("Modified")) {
-                modified = parser.getText();
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return modified;
+        JsonPageReader.ODataPage page = JsonPageReader.readOData(connector.id(), "GET " + URI.create(url).getPath(), body,
+                Map.of("Modified", JsonToken.VALUE_STRING));
+        return new Page(page.results().stream().map(JsonPageReader.RawElement::raw).toList(),
+                page.results().stream().map(record -> record.field("Modified")).toList(), page.next());
     }
 
     /** Follows __next only to the configured host: the request carries our bearer token. */
@@ -439,21 +355,20 @@ public class ExactOnlineSource implements ErpSource {
         try {
             next = URI.create(link);
         } catch (IllegalArgumentException e) {
-            throw pageError(connector, path, "answered a __next that is not a valid URL");
+            throw pageError(connector, path, "a __next that is not a valid URL");
         }
         URI base = URI.create(baseUrl(connector));
-        if (!Objects.equals(next.getScheme(), base.getScheme()) || !Objects.equals(next.getHost(), base.getHost())
-                || next.getPort() != base.getPort()) {
-            throw pageError(connector, path, "answered a __next to another host: " + next.getHost());
+        if (!ErpRequests.sameOrigin(next, base)) {
+            throw pageError(connector, path, "a __next to another host: " + next.getHost());
         }
         if (link.equals(current)) {
-            throw pageError(connector, path, "answered a __next to the same page; paging would never end");
+            throw pageError(connector, path, "a __next to the same page; paging would never end");
         }
         return link;
     }
 
     private static PartnerException pageError(ConnectorInstance connector, String path, String problem) {
-        return new PartnerException(connector.id(), 200, false, "GET " + path + " " + problem, null);
+        return JsonPageReader.refused(connector.id(), "GET " + path, problem);
     }
 
     private static String apiUrl(ConnectorInstance connector, Division division, String resource) {
@@ -481,10 +396,6 @@ public class ExactOnlineSource implements ErpSource {
             throw new IllegalArgumentException(connector.id() + ": watermark '" + watermark
                     + "' is not a date-time as Exact Online writes Modified", e);
         }
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The records of a page as sent, the Modified text of each, and the link to the next page. */

@@ -5,15 +5,11 @@ import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
 import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
+import com.encours.hub.erp.JsonPageReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,11 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,23 +68,14 @@ public class OdooSource implements ErpSource {
     /** Odoo's datetime format over the API: UTC, whole seconds. */
     static final DateTimeFormatter ODOO_DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
     private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
-    /** Default of the maxPageBytes property. */
-    static final long DEFAULT_MAX_PAGE_BYTES = 16L * 1024 * 1024;
-    /** An Odoo record read with search_read is flat but for many2one pairs: deep nesting is not a record. */
-    static final int MAX_NESTING_DEPTH = 64;
-    static final int MAX_NUMBER_LENGTH = 1000;
+    /** What paging needs from a record: its id and write_date. */
+    private static final Map<String, JsonToken> PAGING_FIELDS =
+            Map.of("id", JsonToken.VALUE_NUMBER_INT, "write_date", JsonToken.VALUE_STRING);
 
     private final PartnerHttp http;
     private final Clock clock;
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final JsonMapper json = new JsonMapper();
-    // Raw control characters are let through so that the one record holding them is quarantined by its
-    // mapping instead of the whole page failing; numbers stay unparsed text for the mapping.
-    private final JsonMapper pageParser = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build()).build())
-            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-            .build();
 
     @Autowired
     public OdooSource(PartnerHttp http) {
@@ -256,7 +240,8 @@ public class OdooSource implements ErpSource {
             Arrays.stream(stream.companies()).forEach(companies::add);
             HttpResponse<String> response = post(connector, stream.model(), body);
             if (serverTime == null) {
-                serverTime = response.headers().firstValue("Date").map(OdooSource::httpDate)
+                serverTime = response.headers().firstValue("Date").map(ErpRequests::httpDate)
+                        .map(instant -> LocalDateTime.ofInstant(instant, ZoneOffset.UTC))
                         .orElseGet(() -> LocalDateTime.now(clock));
             }
             pages++;
@@ -282,7 +267,8 @@ public class OdooSource implements ErpSource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a domain of strings and numbers always serialises", e);
         }
-        return http.send(connector.id(), RetryPolicy.of(connector.descriptor().spec().retry()), maxPageBytes(connector), () -> {
+        RetryPolicy retry = RetryPolicy.of(connector.descriptor().spec().retry());
+        return http.send(connector.id(), retry, ErpRequests.maxPageBytes(connector), () -> {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                     .timeout(PAGE_TIMEOUT)
                     .header("Authorization", "bearer " + apiKey)
@@ -303,62 +289,10 @@ public class OdooSource implements ErpSource {
      * itself unreadable fails it; the connector status carries the reason.
      */
     Page readPage(ConnectorInstance connector, String model, String body) {
-        String what = "search_read on " + model;
-        if (body == null || body.isBlank()) {
-            throw new PartnerException(connector.id(), 200, false, what + " answered an empty body", null);
-        }
-        List<RawRecord> records = new ArrayList<>();
-        try (JsonParser parser = pageParser.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new PartnerException(connector.id(), 200, false, what + " answered a body that is not a JSON array", null);
-            }
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                int start = (int) parser.currentTokenLocation().getCharOffset();
-                String[] paging = scanRecord(parser);
-                int end = (int) parser.currentLocation().getCharOffset();
-                records.add(new RawRecord(body.substring(start, end), parseId(paging[0]), parseSecond(paging[1])));
-            }
-            if (parser.nextToken() != null) {
-                throw new PartnerException(connector.id(), 200, false, what + " answered more than one JSON document", null);
-            }
-        } catch (JsonProcessingException e) {
-            throw invalidJson(connector, what, e);
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
-        }
-        return new Page(records);
-    }
-
-    /** Reads past one record, keeping its top-level id and write_date texts; no value is converted. */
-    private static String[] scanRecord(JsonParser parser) throws IOException {
-        String[] paging = {"", ""};
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                parser.finishToken();   // a string is read lazily: its end is not known before
-            }
-            parser.skipChildren();
-            return paging;
-        }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_NUMBER_INT && name.equals("id")) {
-                paging[0] = parser.getText();
-            } else if (value == JsonToken.VALUE_STRING && name.equals("write_date")) {
-                paging[1] = parser.getText();
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return paging;
-    }
-
-    /** Only the position, and the limit when one was hit: the body holds customer data. */
-    private static PartnerException invalidJson(ConnectorInstance connector, String what, JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        String limit = e instanceof StreamConstraintsException ? ": " + e.getOriginalMessage() : "";
-        return new PartnerException(connector.id(), 200, false, what + " answered invalid JSON" + where + limit, null);
+        return JsonPageReader.read(connector.id(), "search_read on " + model, body, JsonToken.START_ARRAY,
+                parser -> new Page(JsonPageReader.elements(parser, body, PAGING_FIELDS).stream()
+                        .map(e -> new RawRecord(e.raw(), parseId(e.field("id")), parseSecond(e.field("write_date"))))
+                        .toList()));
     }
 
     /** A full page that does not move the cursor on would be asked again and again: the extract stops instead. */
@@ -384,15 +318,6 @@ public class OdooSource implements ErpSource {
         }
     }
 
-    private static LocalDateTime httpDate(String value) {
-        try {
-            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
     private static long[] companyIds(ConnectorInstance connector) {
         String configured = connector.property("companyIds");
         try {
@@ -405,11 +330,6 @@ public class OdooSource implements ErpSource {
             throw new IllegalArgumentException(connector.id() + ": companyIds must be Odoo company ids separated by "
                     + "commas, e.g. \"1\" or \"1,3\"; was '" + configured + "'", e);
         }
-    }
-
-    private static long maxPageBytes(ConnectorInstance connector) {
-        String configured = connector.properties().get("maxPageBytes");
-        return configured == null || configured.isBlank() ? DEFAULT_MAX_PAGE_BYTES : Long.parseLong(configured.trim());
     }
 
     /** One model read by the extract, with the fields asked and the domain that scopes it. */

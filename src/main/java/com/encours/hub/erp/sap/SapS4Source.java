@@ -5,25 +5,17 @@ import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
 import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
+import com.encours.hub.erp.JsonPageReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -85,23 +74,10 @@ public class SapS4Source implements ErpSource {
     private static final Logger log = LoggerFactory.getLogger(SapS4Source.class);
     // A page of 1000 expanded business partners takes SAP seconds; the ABAP dialog limit is minutes.
     private static final Duration PAGE_TIMEOUT = Duration.ofMinutes(2);
-    /** Default of the maxPageBytes property. */
-    static final long DEFAULT_MAX_PAGE_BYTES = 16L * 1024 * 1024;
-    /** An expanded business partner nests four levels deep; far deeper is not a record. */
-    static final int MAX_NESTING_DEPTH = 64;
-    static final int MAX_NUMBER_LENGTH = 1000;
     private static final DateTimeFormatter ODATA_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
     private final PartnerHttp http;
     private final Clock clock;
-    // Raw control characters are let through so that the one record holding them is refused by its
-    // mapping instead of failing the page; numbers stay text (paging needs none of them).
-    private final JsonMapper pageParser = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build())
-                    .build())
-            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-            .build();
 
     @Autowired
     public SapS4Source(PartnerHttp http) {
@@ -206,7 +182,7 @@ public class SapS4Source implements ErpSource {
         String authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         String sapClient = connector.property("sapClient");
         HttpResponse<String> response = http.send(connector.id(), RetryPolicy.of(connector.descriptor().spec().retry()),
-                maxPageBytes(connector), () -> {
+                ErpRequests.maxPageBytes(connector), () -> {
                     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                             .timeout(PAGE_TIMEOUT)
                             .header("Authorization", authorization)
@@ -217,7 +193,7 @@ public class SapS4Source implements ErpSource {
                     }
                     return request.build();
                 });
-        Instant serverTime = response.headers().firstValue("Date").map(SapS4Source::httpDate).orElse(null);
+        Instant serverTime = response.headers().firstValue("Date").map(ErpRequests::httpDate).orElse(null);
         return readPage(connector, url, response.body(), serverTime);
     }
 
@@ -227,64 +203,9 @@ public class SapS4Source implements ErpSource {
      * is and refuses that record alone. Anything that makes the page itself unreadable fails the page.
      */
     Page readPage(ConnectorInstance connector, String url, String body, Instant serverTime) {
-        String path = URI.create(url).getPath();
-        if (body == null || body.isBlank()) {
-            throw notAPage(connector, path, "an empty body");
-        }
-        List<String> records = null;
-        String nextLink = null;
-        try (JsonParser parser = pageParser.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw notAPage(connector, path, "a body that is not a JSON object");
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                boolean envelope = parser.currentName().equals("d");
-                if (parser.nextToken() != JsonToken.START_OBJECT || !envelope) {
-                    parser.skipChildren();
-                    continue;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    JsonToken token = parser.nextToken();
-                    if (field.equals("results") && token == JsonToken.START_ARRAY) {
-                        records = new ArrayList<>();
-                        while (parser.nextToken() != JsonToken.END_ARRAY) {
-                            int start = (int) parser.currentTokenLocation().getCharOffset();
-                            if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                                parser.finishToken();   // a string is read lazily: its end is not known before
-                            }
-                            parser.skipChildren();
-                            records.add(body.substring(start, (int) parser.currentLocation().getCharOffset()));
-                        }
-                    } else if (field.equals("__next") && token == JsonToken.VALUE_STRING) {
-                        nextLink = parser.getText();
-                    } else if (field.equals("results") || field.equals("__next") && token != JsonToken.VALUE_NULL) {
-                        throw notAPage(connector, path, "a " + field + " of the wrong JSON type");
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-            }
-            if (parser.nextToken() != null) {
-                throw notAPage(connector, path, "more than one JSON document");
-            }
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            String limit = e instanceof StreamConstraintsException ? ": " + e.getOriginalMessage() : "";
-            // the position only: the body holds customer data and stays out of logs and messages
-            throw notAPage(connector, path, "invalid JSON" + where + limit);
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
-        }
-        if (records == null) {
-            throw notAPage(connector, path, "a body without d.results");
-        }
-        return new Page(records, nextLink, serverTime);
-    }
-
-    private static PartnerException notAPage(ConnectorInstance connector, String path, String what) {
-        return new PartnerException(connector.id(), 200, false, "GET " + path + " answered " + what, null);
+        String subject = "GET " + URI.create(url).getPath();
+        JsonPageReader.ODataPage page = JsonPageReader.readOData(connector.id(), subject, body, Map.of());
+        return new Page(page.results().stream().map(JsonPageReader.RawElement::raw).toList(), page.next(), serverTime);
     }
 
     /**
@@ -296,7 +217,7 @@ public class SapS4Source implements ErpSource {
         return raw -> {
             JsonNode companies;
             try {
-                companies = pageParser.readTree(raw).path("to_Customer").path("to_CustomerCompany").path("results");
+                companies = JsonPageReader.readRecord(raw).path("to_Customer").path("to_CustomerCompany").path("results");
             } catch (JsonProcessingException unreadable) {
                 return true;
             }
@@ -322,8 +243,7 @@ public class SapS4Source implements ErpSource {
                     "__next of " + URI.create(current).getPath() + " is not a valid URL", null);
         }
         URI base = URI.create(baseUrl(connector));
-        if (!Objects.equals(next.getScheme(), base.getScheme()) || !Objects.equals(next.getHost(), base.getHost())
-                || next.getPort() != base.getPort()) {
+        if (!ErpRequests.sameOrigin(next, base)) {
             throw new PartnerException(connector.id(), 200, false,
                     "__next of " + URI.create(current).getPath() + " points to another host: " + next.getHost(), null);
         }
@@ -339,14 +259,14 @@ public class SapS4Source implements ErpSource {
     }
 
     private static String query(String filter, String select, String expand, String orderBy) {
-        StringBuilder query = new StringBuilder("$filter=").append(encode(filter));
+        StringBuilder query = new StringBuilder("$filter=").append(ErpRequests.encode(filter));
         if (select != null) {
-            query.append("&$select=").append(encode(select));
+            query.append("&$select=").append(ErpRequests.encode(select));
         }
         if (expand != null) {
-            query.append("&$expand=").append(encode(expand));
+            query.append("&$expand=").append(ErpRequests.encode(expand));
         }
-        return query.append("&$orderby=").append(encode(orderBy)).toString();
+        return query.append("&$orderby=").append(ErpRequests.encode(orderBy)).toString();
     }
 
     /** An OData V2 Edm.DateTime literal of midnight that day. */
@@ -387,24 +307,6 @@ public class SapS4Source implements ErpSource {
 
     private static String baseUrl(ConnectorInstance connector) {
         return connector.property("baseUrl").replaceAll("/+$", "");
-    }
-
-    private static Instant httpDate(String value) {
-        try {
-            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /** The largest page read; a bigger one is refused before it is buffered (lower pageSize then). */
-    private static long maxPageBytes(ConnectorInstance connector) {
-        String configured = connector.properties().get("maxPageBytes");
-        return configured == null || configured.isBlank() ? DEFAULT_MAX_PAGE_BYTES : Long.parseLong(configured.trim());
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A page's records as SAP sent them, its __next link and the server's clock when it answered, if it said. */

@@ -1,10 +1,8 @@
 package com.encours.hub.erp.businesscentral;
 
 import com.encours.hub.support.MutableClock;
-import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
-import com.encours.hub.config.HubProperties;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.IdentifierScheme;
@@ -12,39 +10,26 @@ import com.encours.hub.core.model.ItemStatus;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.BusinessCentralSimulator;
 import com.encours.hub.sandbox.FaultPlan.Fault;
 import com.encours.hub.sandbox.PartnerSandbox;
 import com.encours.hub.sandbox.SandboxPortfolio;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,11 +50,8 @@ class BusinessCentralContractTest {
     private static final int CUSTOMER_PAGES = 2;
     /** 500 posted invoices and the drafts, 40 a page. */
     private static final int INVOICE_PAGES = 13;
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static ConnectorDescriptor descriptor;
-    private static ValidatorFactory validation;
+    private static final ConnectorDescriptor DESCRIPTOR = ErpContracts.descriptor("erp/business-central");
 
     private SandboxPortfolio portfolio;
     private BusinessCentralSimulator businessCentral;
@@ -78,24 +60,13 @@ class BusinessCentralContractTest {
     private BusinessCentralSource source;
     private final List<ErpPage> pages = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeAll
-    static void loadDescriptor() {
-        descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("erp/business-central");
-        validation = Validation.buildDefaultValidatorFactory();
-    }
-
-    @AfterAll
-    static void closeValidation() {
-        validation.close();
-    }
-
     @BeforeEach
     void startSandbox() throws IOException {
         portfolio = new SandboxPortfolio();
         businessCentral = new BusinessCentralSimulator(portfolio);
-        sandbox = new PartnerSandbox(0, List.of(businessCentral));
+        sandbox = ErpContracts.sandbox(businessCentral);
         clock = new MutableClock(Instant.now());
-        source = new BusinessCentralSource(new PartnerHttp(new SimpleMeterRegistry()), clock);
+        source = new BusinessCentralSource(ErpContracts.partnerHttp(), clock);
     }
 
     @AfterEach
@@ -107,7 +78,7 @@ class BusinessCentralContractTest {
     void fullExtractHandsOverEveryCustomerAndPostedInvoicePageByPage() {
         Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
 
-        assertThat(source.protocol()).isEqualTo(descriptor.spec().protocol());
+        assertThat(source.protocol()).isEqualTo(DESCRIPTOR.spec().protocol());
         List<ErpPage> debtorPages = pages(RecordType.DEBTOR);
         List<ErpPage> invoicePages = pages(RecordType.OPEN_ITEM);
         assertThat(pages.indexOf(debtorPages.get(debtorPages.size() - 1))).as("debtors before their open items")
@@ -297,20 +268,16 @@ class BusinessCentralContractTest {
     void everyRecordOfAFullExtractMapsToAValidCanonicalDocument() {
         ConnectorInstance connector = connector();
         source.extract(connector, Map.of(), pages::add);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        JsonataMapper mapper = ErpContracts.mapper();
         Map<String, Object> bindings = Map.of("connectorId", connector.id(), "company", connector.property("company"),
                 "localCurrency", connector.property("localCurrency"));
-        Validator validator = validation.getValidator();
-        List<String> violations = new ArrayList<>();
 
         List<Debtor> debtors = pages(RecordType.DEBTOR).stream().flatMap(p -> p.records().stream())
                 .map(raw -> mapper.convert(mapper.map(connector.mapping("debtor"), raw, bindings), Debtor.class)).toList();
         List<OpenItem> items = pages(RecordType.OPEN_ITEM).stream().flatMap(p -> p.records().stream())
                 .map(raw -> mapper.convert(mapper.map(connector.mapping("openItem"), raw, bindings), OpenItem.class)).toList();
-        debtors.forEach(d -> violations.addAll(describe(d.debtorRef(), validator.validate(d))));
-        items.forEach(i -> violations.addAll(describe(i.sourceItemKey(), validator.validate(i))));
 
-        assertThat(violations).isEmpty();
+        assertThat(ErpContracts.violations(debtors, items)).isEmpty();
         Map<String, SandboxPortfolio.Company> companies = portfolio.companies().stream()
                 .collect(Collectors.toMap(SandboxPortfolio.Company::number, Function.identity()));
         assertThat(debtors).hasSize(SandboxPortfolio.COMPANIES).allSatisfy(d ->
@@ -330,26 +297,18 @@ class BusinessCentralContractTest {
         return connector(Map.of());
     }
 
-    /** An instance as the catalog would build it: descriptor defaults, then the sandbox's settings. */
+    /** The connector with the sandbox's settings. */
     private ConnectorInstance connector(Map<String, String> overrides) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        descriptor.spec().definition().properties().forEach((name, spec) -> {
-            if (spec.defaultValue() != null) {
-                properties.put(name, String.valueOf(spec.defaultValue()));
-            }
-        });
-        properties.put("apiUrl", sandbox.baseUrl() + "/bc/v2.0");
-        properties.put("tokenUrl", sandbox.baseUrl() + "/bc/oauth2/v2.0/token");
-        properties.put("tenantId", BusinessCentralSimulator.TENANT);
-        properties.put("environment", BusinessCentralSimulator.ENVIRONMENT);
-        properties.put("companyId", BusinessCentralSimulator.COMPANY_ID);
-        properties.put("company", "SANDBOX");
-        properties.put("clientId", BusinessCentralSimulator.CLIENT_ID);
-        properties.put("clientSecret", BusinessCentralSimulator.CLIENT_SECRET);
-        properties.put("pageSize", String.valueOf(PAGE_SIZE));
-        properties.putAll(overrides);
-        assertThat(properties).containsKeys(descriptor.spec().definition().required().toArray(String[]::new));
-        return new ConnectorInstance("bc-contract", descriptor, true, Duration.ofMinutes(1), properties);
+        return ErpContracts.connector("bc-contract", DESCRIPTOR, Duration.ofMinutes(1), Map.of(
+                "apiUrl", sandbox.baseUrl() + "/bc/v2.0",
+                "tokenUrl", sandbox.baseUrl() + "/bc/oauth2/v2.0/token",
+                "tenantId", BusinessCentralSimulator.TENANT,
+                "environment", BusinessCentralSimulator.ENVIRONMENT,
+                "companyId", BusinessCentralSimulator.COMPANY_ID,
+                "company", "SANDBOX",
+                "clientId", BusinessCentralSimulator.CLIENT_ID,
+                "clientSecret", BusinessCentralSimulator.CLIENT_SECRET,
+                "pageSize", String.valueOf(PAGE_SIZE)), overrides);
     }
 
     private List<ErpPage> pages(RecordType type) {
@@ -357,28 +316,10 @@ class BusinessCentralContractTest {
     }
 
     private List<JsonNode> records(RecordType type) {
-        return pages(type).stream().flatMap(p -> p.records().stream()).map(BusinessCentralContractTest::tree).toList();
+        return pages(type).stream().flatMap(p -> p.records().stream()).map(ErpContracts::tree).toList();
     }
 
     private List<String> numbers(RecordType type) {
         return records(type).stream().map(r -> r.path("number").asText()).toList();
-    }
-
-    private static JsonNode tree(String raw) {
-        try {
-            return JSON.readTree(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> describe(String key, Set<? extends ConstraintViolation<?>> violations) {
-        return violations.stream().map(v -> key + ": " + v.getPropertyPath() + " " + v.getMessage()).toList();
-    }
-
-    private static HubProperties hubHome() {
-        HubProperties properties = new HubProperties();
-        properties.setHome(".");
-        return properties;
     }
 }

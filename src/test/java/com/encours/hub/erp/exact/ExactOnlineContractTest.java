@@ -1,9 +1,7 @@
 package com.encours.hub.erp.exact;
 
-import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
-import com.encours.hub.config.HubProperties;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.Debtor;
@@ -12,7 +10,7 @@ import com.encours.hub.core.model.IdentifierScheme;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.ExactOnlineSimulator;
@@ -20,18 +18,9 @@ import com.encours.hub.sandbox.FaultPlan.Fault;
 import com.encours.hub.sandbox.PartnerSandbox;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.MutableClock;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,17 +28,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static com.encours.hub.erp.ErpContracts.bindings;
+import static com.encours.hub.erp.ErpContracts.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,11 +57,8 @@ class ExactOnlineContractTest {
     private static final String CONNECTOR_ID = "exact-contract";
     private static final long BENELUX = ExactOnlineSimulator.BENELUX;
     private static final long FRANCE = ExactOnlineSimulator.FRANCE;
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static ConnectorDescriptor descriptor;
-    private static ValidatorFactory validation;
+    private static final ConnectorDescriptor DESCRIPTOR = ErpContracts.descriptor("erp/exact-online");
 
     private MutableClock clock;
     private SandboxPortfolio portfolio;
@@ -86,23 +69,12 @@ class ExactOnlineContractTest {
     private final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
     private final List<ErpPage> pages = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeAll
-    static void loadDescriptor() {
-        descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("erp/exact-online");
-        validation = Validation.buildDefaultValidatorFactory();
-    }
-
-    @AfterAll
-    static void closeValidation() {
-        validation.close();
-    }
-
     @BeforeEach
     void start() throws IOException {
         clock = new MutableClock(Instant.parse("2026-12-03T08:00:05Z"));
         portfolio = new SandboxPortfolio(clock, SandboxPortfolio.DEFAULT_SEED);
         exact = new ExactOnlineSimulator(portfolio, clock);
-        sandbox = new PartnerSandbox(0, List.of(exact));
+        sandbox = ErpContracts.sandbox(exact);
         DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:exact-" + UUID.randomUUID()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "hub", "");
         Flyway.configure().dataSource(dataSource).load().migrate();
@@ -118,7 +90,7 @@ class ExactOnlineContractTest {
 
     /** A hub instance: its own memory, the shared database; its waits move the clock. */
     private ExactOnlineSource hubInstance() {
-        return new ExactOnlineSource(new PartnerHttp(new SimpleMeterRegistry()), store, clock, wait -> {
+        return new ExactOnlineSource(ErpContracts.partnerHttp(), store, clock, wait -> {
             waits.add(wait);
             clock.advance(wait);
         });
@@ -129,7 +101,7 @@ class ExactOnlineContractTest {
         ExactOnlineSource source = hubInstance();
         Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
 
-        assertThat(source.protocol()).isEqualTo(descriptor.spec().protocol());
+        assertThat(source.protocol()).isEqualTo(DESCRIPTOR.spec().protocol());
         assertThat(pages.stream().map(p -> p.type() + " " + company(p)).distinct()).containsExactly(
                 "DEBTOR BENELUX", "OPEN_ITEM BENELUX", "DEBTOR FRANCE", "OPEN_ITEM FRANCE");
         for (long division : List.of(BENELUX, FRANCE)) {
@@ -155,18 +127,14 @@ class ExactOnlineContractTest {
     void everyRecordOfAFullExtractMapsToAValidCanonicalDocument() {
         ConnectorInstance connector = connector();
         hubInstance().extract(connector, Map.of(), pages::add);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
-        Validator validator = validation.getValidator();
-        List<String> violations = new ArrayList<>();
+        JsonataMapper mapper = ErpContracts.mapper();
 
         List<Debtor> debtors = all(RecordType.DEBTOR).stream().map(raw ->
                 mapper.convert(mapper.map(connector.mapping("debtor"), raw, bindings(connector)), Debtor.class)).toList();
         List<OpenItem> items = all(RecordType.OPEN_ITEM).stream().map(raw ->
                 mapper.convert(mapper.map(connector.mapping("openItem"), raw, bindings(connector)), OpenItem.class)).toList();
-        debtors.forEach(d -> violations.addAll(describe(d.debtorRef(), validator.validate(d))));
-        items.forEach(i -> violations.addAll(describe(i.sourceItemKey(), validator.validate(i))));
 
-        assertThat(violations).isEmpty();
+        assertThat(ErpContracts.violations(debtors, items)).isEmpty();
         Map<String, SandboxPortfolio.Company> companies = portfolio.companies().stream()
                 .collect(Collectors.toMap(SandboxPortfolio.Company::number, Function.identity()));
         assertThat(debtors).hasSize(portfolio.companies().size()).allSatisfy(debtor -> {
@@ -369,7 +337,7 @@ class ExactOnlineContractTest {
         ErpPage last = pages(RecordType.OPEN_ITEM, "FRANCE").get(pages(RecordType.OPEN_ITEM, "FRANCE").size() - 1);
         String envelope = last.records().get(last.records().size() - 1);
         assertThat(envelope).contains("\"record\":" + broken);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        JsonataMapper mapper = ErpContracts.mapper();
         assertThatThrownBy(() -> mapper.map(connector.mapping("openItem"), envelope, bindings(connector)))
                 .isInstanceOf(MappingException.class).hasMessageContaining("Amount must be a number, was string n/a");
         assertThat(last.records().subList(0, last.records().size() - 1)).allSatisfy(raw ->
@@ -409,34 +377,14 @@ class ExactOnlineContractTest {
         return connector(Map.of());
     }
 
-    /** An instance as the catalog would build it: descriptor defaults, then the sandbox's settings. */
+    /** The connector with the sandbox's settings. */
     private ConnectorInstance connector(Map<String, String> overrides) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        descriptor.spec().definition().properties().forEach((name, spec) -> {
-            if (spec.defaultValue() != null) {
-                properties.put(name, String.valueOf(spec.defaultValue()));
-            }
-        });
-        properties.put("baseUrl", sandbox.baseUrl() + "/exact");
-        properties.put("clientId", ExactOnlineSimulator.CLIENT_ID);
-        properties.put("clientSecret", ExactOnlineSimulator.CLIENT_SECRET);
-        properties.put("initialRefreshToken", ExactOnlineSimulator.initialRefreshToken());
-        properties.put("divisions", BENELUX + "=BENELUX, " + FRANCE + "=FRANCE");
-        properties.putAll(overrides);
-        assertThat(properties).containsKeys(descriptor.spec().definition().required().toArray(String[]::new));
-        return new ConnectorInstance(CONNECTOR_ID, descriptor, true, Duration.ofMinutes(10), properties);
-    }
-
-    /** What the hub binds for a mapping: the non-secret properties and the connector id. */
-    private static Map<String, Object> bindings(ConnectorInstance connector) {
-        Map<String, Object> bindings = new HashMap<>();
-        connector.properties().forEach((name, value) -> {
-            if (!connector.descriptor().spec().definition().properties().get(name).isSecret()) {
-                bindings.put(name, value);
-            }
-        });
-        bindings.put("connectorId", connector.id());
-        return bindings;
+        return ErpContracts.connector(CONNECTOR_ID, DESCRIPTOR, Duration.ofMinutes(10), Map.of(
+                "baseUrl", sandbox.baseUrl() + "/exact",
+                "clientId", ExactOnlineSimulator.CLIENT_ID,
+                "clientSecret", ExactOnlineSimulator.CLIENT_SECRET,
+                "initialRefreshToken", ExactOnlineSimulator.initialRefreshToken(),
+                "divisions", BENELUX + "=BENELUX, " + FRANCE + "=FRANCE"), overrides);
     }
 
     private static String company(ErpPage page) {
@@ -448,28 +396,10 @@ class ExactOnlineContractTest {
     }
 
     private List<JsonNode> records(RecordType type, String company) {
-        return pages(type, company).stream().flatMap(p -> p.records().stream()).map(ExactOnlineContractTest::tree).toList();
+        return pages(type, company).stream().flatMap(p -> p.records().stream()).map(ErpContracts::tree).toList();
     }
 
     private List<String> all(RecordType type) {
         return pages.stream().filter(p -> p.type() == type).flatMap(p -> p.records().stream()).toList();
-    }
-
-    private static JsonNode tree(String raw) {
-        try {
-            return JSON.readTree(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> describe(String key, Set<? extends ConstraintViolation<?>> violations) {
-        return violations.stream().map(v -> key + ": " + v.getPropertyPath() + " " + v.getMessage()).toList();
-    }
-
-    private static HubProperties hubHome() {
-        HubProperties properties = new HubProperties();
-        properties.setHome(".");
-        return properties;
     }
 }

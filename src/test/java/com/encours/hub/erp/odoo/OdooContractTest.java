@@ -1,9 +1,7 @@
 package com.encours.hub.erp.odoo;
 
-import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
-import com.encours.hub.config.HubProperties;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.Debtor;
@@ -13,7 +11,7 @@ import com.encours.hub.core.model.ItemStatus;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.FaultPlan.Fault;
@@ -21,24 +19,13 @@ import com.encours.hub.sandbox.OdooSimulator;
 import com.encours.hub.sandbox.PartnerSandbox;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.MutableClock;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -54,6 +41,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static com.encours.hub.erp.ErpContracts.bindings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,11 +52,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OdooContractTest {
 
     private static final int PAGE_SIZE = 40;
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static ConnectorDescriptor descriptor;
-    private static ValidatorFactory validation;
+    private static final ConnectorDescriptor DESCRIPTOR = ErpContracts.descriptor("erp/odoo");
 
     private SandboxPortfolio portfolio;
     private OdooSimulator odoo;
@@ -76,23 +61,12 @@ class OdooContractTest {
     private OdooSource source;
     private final List<ErpPage> pages = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeAll
-    static void loadDescriptor() {
-        descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("erp/odoo");
-        validation = Validation.buildDefaultValidatorFactory();
-    }
-
-    @AfterAll
-    static void closeValidation() {
-        validation.close();
-    }
-
     @BeforeEach
     void startSandbox() throws IOException {
         portfolio = new SandboxPortfolio();
         odoo = new OdooSimulator(portfolio);
-        sandbox = new PartnerSandbox(0, List.of(odoo));
-        source = new OdooSource(new PartnerHttp(new SimpleMeterRegistry()), new MutableClock(Instant.now()));
+        sandbox = ErpContracts.sandbox(odoo);
+        source = new OdooSource(ErpContracts.partnerHttp(), new MutableClock(Instant.now()));
     }
 
     @AfterEach
@@ -104,7 +78,7 @@ class OdooContractTest {
     void fullExtractHandsOverEveryCustomerAndCustomerDocumentOnce() {
         Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
 
-        assertThat(source.protocol()).isEqualTo(descriptor.spec().protocol());
+        assertThat(source.protocol()).isEqualTo(DESCRIPTOR.spec().protocol());
         List<ErpPage> debtorPages = pages(RecordType.DEBTOR);
         assertThat(pages.indexOf(debtorPages.get(debtorPages.size() - 1))).as("debtors before their open items")
                 .isLessThan(pages.indexOf(pages(RecordType.OPEN_ITEM).get(0)));
@@ -326,7 +300,7 @@ class OdooContractTest {
 
         List<String> raw = pages(RecordType.OPEN_ITEM).stream().flatMap(p -> p.records().stream()).toList();
         assertThat(raw).hasSize(odoo.customerMoves() + 1).containsOnlyOnce(malformed);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        JsonataMapper mapper = ErpContracts.mapper();
         Map<String, Object> bindings = bindings(connector);
         assertThatThrownBy(() -> mapper.map(connector.mapping("openItem"), malformed, bindings))
                 .isInstanceOf(MappingException.class).hasMessageContaining("amount_residual must be a number, was string n/a");
@@ -339,19 +313,15 @@ class OdooContractTest {
     void everyRecordOfAFullExtractMapsToAValidCanonicalDocument() {
         ConnectorInstance connector = connector();
         source.extract(connector, Map.of(), pages::add);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        JsonataMapper mapper = ErpContracts.mapper();
         Map<String, Object> bindings = bindings(connector);
-        Validator validator = validation.getValidator();
-        List<String> violations = new ArrayList<>();
 
         List<Debtor> debtors = pages(RecordType.DEBTOR).stream().flatMap(p -> p.records().stream())
                 .map(raw -> mapper.convert(mapper.map(connector.mapping("debtor"), raw, bindings), Debtor.class)).toList();
         List<OpenItem> items = pages(RecordType.OPEN_ITEM).stream().flatMap(p -> p.records().stream())
                 .map(raw -> mapper.convert(mapper.map(connector.mapping("openItem"), raw, bindings), OpenItem.class)).toList();
-        debtors.forEach(d -> violations.addAll(describe(d.debtorRef(), validator.validate(d))));
-        items.forEach(i -> violations.addAll(describe(i.sourceItemKey(), validator.validate(i))));
 
-        assertThat(violations).isEmpty();
+        assertThat(ErpContracts.violations(debtors, items)).isEmpty();
         Map<String, SandboxPortfolio.Company> companies = new LinkedHashMap<>();
         for (int i = 0; i < portfolio.companies().size(); i++) {
             companies.put(String.valueOf(OdooSimulator.FIRST_PARTNER_ID + i), portfolio.companies().get(i));
@@ -379,35 +349,15 @@ class OdooContractTest {
         return connector(Map.of());
     }
 
-    /** An instance as the catalog would build it: descriptor defaults, then the sandbox's settings. */
+    /** The connector with the sandbox's settings. */
     private ConnectorInstance connector(Map<String, String> overrides) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        descriptor.spec().definition().properties().forEach((name, spec) -> {
-            if (spec.defaultValue() != null) {
-                properties.put(name, String.valueOf(spec.defaultValue()));
-            }
-        });
-        properties.put("baseUrl", sandbox.baseUrl() + "/odoo");
-        properties.put("database", OdooSimulator.DATABASE);
-        properties.put("apiKey", OdooSimulator.API_KEY);
-        properties.put("companyIds", String.valueOf(OdooSimulator.COMPANY_ID));
-        properties.put("company", "SANDBOX");
-        properties.put("pageSize", String.valueOf(PAGE_SIZE));
-        properties.putAll(overrides);
-        assertThat(properties).containsKeys(descriptor.spec().definition().required().toArray(String[]::new));
-        return new ConnectorInstance("odoo-contract", descriptor, true, Duration.ofMinutes(1), properties);
-    }
-
-    /** What ErpRecordMapper binds: every property that is not a secret, and the connector id. */
-    private static Map<String, Object> bindings(ConnectorInstance connector) {
-        Map<String, Object> bindings = new LinkedHashMap<>();
-        connector.properties().forEach((name, value) -> {
-            if (!descriptor.spec().definition().properties().get(name).isSecret()) {
-                bindings.put(name, value);
-            }
-        });
-        bindings.put("connectorId", connector.id());
-        return bindings;
+        return ErpContracts.connector("odoo-contract", DESCRIPTOR, Duration.ofMinutes(1), Map.of(
+                "baseUrl", sandbox.baseUrl() + "/odoo",
+                "database", OdooSimulator.DATABASE,
+                "apiKey", OdooSimulator.API_KEY,
+                "companyIds", String.valueOf(OdooSimulator.COMPANY_ID),
+                "company", "SANDBOX",
+                "pageSize", String.valueOf(PAGE_SIZE)), overrides);
     }
 
     private List<ErpPage> pages(RecordType type) {
@@ -415,7 +365,7 @@ class OdooContractTest {
     }
 
     private List<JsonNode> records(RecordType type) {
-        return pages(type).stream().flatMap(p -> p.records().stream()).map(OdooContractTest::tree).toList();
+        return pages(type).stream().flatMap(p -> p.records().stream()).map(ErpContracts::tree).toList();
     }
 
     private List<String> ids(RecordType type) {
@@ -429,23 +379,5 @@ class OdooContractTest {
 
     private static String odooSeconds(Instant instant) {
         return OdooSource.ODOO_DATETIME.format(instant.atOffset(ZoneOffset.UTC));
-    }
-
-    private static JsonNode tree(String raw) {
-        try {
-            return JSON.readTree(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> describe(String key, Set<? extends ConstraintViolation<?>> violations) {
-        return violations.stream().map(v -> key + ": " + v.getPropertyPath() + " " + v.getMessage()).toList();
-    }
-
-    private static HubProperties hubHome() {
-        HubProperties properties = new HubProperties();
-        properties.setHome(".");
-        return properties;
     }
 }

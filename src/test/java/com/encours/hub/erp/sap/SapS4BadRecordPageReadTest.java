@@ -1,22 +1,14 @@
 package com.encours.hub.erp.sap;
 
 import com.encours.hub.badinput.BadInputCase;
-import com.encours.hub.config.ConnectorCatalog;
-import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.core.partner.PartnerHttp;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeAll;
+import com.encours.hub.erp.ErpContracts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,27 +22,17 @@ class SapS4BadRecordPageReadTest {
 
     private static final String URL = "http://s4/sap/opu/odata/sap" + SapS4Source.LINE_ITEMS;
     private static final String GOOD = "{\"__metadata\":{\"uri\":\"x\"},\"CompanyCode\":\"1010\",\"AccountingDocument\":\"1800000001\"}";
-    private static ConnectorInstance connector;
-    private final SapS4Source source = new SapS4Source(new PartnerHttp(new SimpleMeterRegistry()));
-
-    @BeforeAll
-    static void connector() {
-        ConnectorDescriptor descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("erp/sap-s4hana");
-        connector = new ConnectorInstance("sap-unit", descriptor, true, Duration.ofMinutes(1), Map.of());
-    }
-
-    static List<BadInputCase> records() {
-        return BadInputCase.load("erp-record");
-    }
+    private static final ConnectorInstance CONNECTOR = ErpContracts.withoutProperties("sap-unit", "erp/sap-s4hana");
+    private final SapS4Source source = new SapS4Source(ErpContracts.partnerHttp());
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("records")
+    @MethodSource("com.encours.hub.erp.ErpContracts#badRecords")
     void theRecordIsHandedOverVerbatimBetweenGoodOnes(BadInputCase badCase) {
         // the page arrives as bytes and is decoded as the hub's HTTP client decodes it
         String record = new String(badCase.erpRecord(), StandardCharsets.UTF_8);
         String page = "{\"d\":{\"results\":[" + GOOD + "," + record + "," + GOOD + "],\"__count\":\"3\"}}";
 
-        SapS4Source.Page read = source.readPage(connector, URL, page, null);
+        SapS4Source.Page read = source.readPage(CONNECTOR, URL, page, null);
 
         assertThat(read.records()).containsExactly(GOOD, record, GOOD);
         assertThat(read.nextLink()).isNull();
@@ -58,7 +40,7 @@ class SapS4BadRecordPageReadTest {
 
     @Test
     void nextLinkIsReadBesideTheResults() {
-        SapS4Source.Page read = source.readPage(connector, URL,
+        SapS4Source.Page read = source.readPage(CONNECTOR, URL,
                 "{\"d\":{\"__next\":\"http://s4/next?$skiptoken=40\",\"results\":[" + GOOD + "]}}", null);
 
         assertThat(read.records()).containsExactly(GOOD);
@@ -67,13 +49,13 @@ class SapS4BadRecordPageReadTest {
 
     @Test
     void aBrokenEnvelopeFailsThePageWithoutQuotingIt() {
-        assertThatThrownBy(() -> source.readPage(connector, URL, "{\"d\":[" + GOOD + "]}", null))
+        assertThatThrownBy(() -> source.readPage(CONNECTOR, URL, "{\"d\":[" + GOOD + "]}", null))
                 .isInstanceOf(PartnerException.class).hasMessageContaining("without d.results");
-        assertThatThrownBy(() -> source.readPage(connector, URL, "{\"d\":{\"results\":{\"CompanyCode\":\"1010\"}}}", null))
+        assertThatThrownBy(() -> source.readPage(CONNECTOR, URL, "{\"d\":{\"results\":{\"CompanyCode\":\"1010\"}}}", null))
                 .isInstanceOf(PartnerException.class).hasMessageContaining("results of the wrong JSON type");
-        assertThatThrownBy(() -> source.readPage(connector, URL, "{\"d\":{\"results\":[{\"Customer\":\"Secret NV\"", null))
+        assertThatThrownBy(() -> source.readPage(CONNECTOR, URL, "{\"d\":{\"results\":[{\"Customer\":\"Secret NV\"", null))
                 .isInstanceOf(PartnerException.class).hasMessageContaining("invalid JSON").hasMessageNotContaining("Secret NV");
-        assertThatThrownBy(() -> source.readPage(connector, URL, "{\"d\":{\"results\":[]}}{\"d\":{}}", null))
+        assertThatThrownBy(() -> source.readPage(CONNECTOR, URL, "{\"d\":{\"results\":[]}}{\"d\":{}}", null))
                 .isInstanceOf(PartnerException.class).hasMessageContaining("more than one JSON document");
     }
 }

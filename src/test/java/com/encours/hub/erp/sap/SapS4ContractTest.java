@@ -1,9 +1,7 @@
 package com.encours.hub.erp.sap;
 
-import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
-import com.encours.hub.config.HubProperties;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.Debtor;
@@ -13,7 +11,7 @@ import com.encours.hub.core.model.ItemStatus;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.core.partner.PartnerHttp;
+import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.FaultPlan.Fault;
@@ -22,37 +20,25 @@ import com.encours.hub.sandbox.RawReply;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.sandbox.SapS4Simulator;
 import com.encours.hub.support.MutableClock;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
+import static com.encours.hub.erp.ErpContracts.bindings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,11 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SapS4ContractTest {
 
     private static final int PAGE_SIZE = 40;
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static ConnectorDescriptor descriptor;
-    private static ValidatorFactory validation;
+    private static final ConnectorDescriptor DESCRIPTOR = ErpContracts.descriptor("erp/sap-s4hana");
 
     private SandboxPortfolio portfolio;
     private SapS4Simulator sap;
@@ -75,23 +58,12 @@ class SapS4ContractTest {
     private SapS4Source source;
     private final List<ErpPage> pages = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeAll
-    static void loadDescriptor() {
-        descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("erp/sap-s4hana");
-        validation = Validation.buildDefaultValidatorFactory();
-    }
-
-    @AfterAll
-    static void closeValidation() {
-        validation.close();
-    }
-
     @BeforeEach
     void startSandbox() throws IOException {
         portfolio = new SandboxPortfolio();
         sap = new SapS4Simulator(portfolio);
-        sandbox = new PartnerSandbox(0, List.of(sap));
-        source = new SapS4Source(new PartnerHttp(new SimpleMeterRegistry()), new MutableClock(Instant.now()));
+        sandbox = ErpContracts.sandbox(sap);
+        source = new SapS4Source(ErpContracts.partnerHttp(), new MutableClock(Instant.now()));
     }
 
     @AfterEach
@@ -103,7 +75,7 @@ class SapS4ContractTest {
     void fullExtractHandsOverCustomersThenOpenAndRecentlyClearedItemsOfBothCompanyCodes() {
         Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
 
-        assertThat(source.protocol()).isEqualTo(descriptor.spec().protocol());
+        assertThat(source.protocol()).isEqualTo(DESCRIPTOR.spec().protocol());
         List<ErpPage> debtorPages = pages(RecordType.DEBTOR);
         assertThat(pages.indexOf(debtorPages.get(debtorPages.size() - 1))).as("debtors before their open items")
                 .isLessThan(pages.indexOf(pages(RecordType.OPEN_ITEM).get(0)));
@@ -258,7 +230,7 @@ class SapS4ContractTest {
                     assertThat(e.isTransient()).as("the broker tries again later").isTrue();
                     assertThat(e.status()).isEqualTo(500);
                 });
-        assertThat(sap.faults().injectedCount()).isEqualTo(descriptor.spec().retry().maxAttempts());
+        assertThat(sap.faults().injectedCount()).isEqualTo(DESCRIPTOR.spec().retry().maxAttempts());
     }
 
     @Test
@@ -274,7 +246,7 @@ class SapS4ContractTest {
 
         List<String> raw = pages(SapS4Source.OPEN_ITEMS).stream().flatMap(p -> p.records().stream()).toList();
         assertThat(raw).hasSize(openInvoices() + partlyPaidInvoices() + 1).contains(broken);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
+        JsonataMapper mapper = ErpContracts.mapper();
         assertThatThrownBy(() -> mapper.map(connector.mapping("openItem"), broken, bindings(connector)))
                 .isInstanceOf(MappingException.class)
                 .hasMessageContaining("AmountInTransactionCurrency must be a decimal string");
@@ -317,18 +289,14 @@ class SapS4ContractTest {
     void everyRecordOfAFullExtractMapsToAValidCanonicalDocument() {
         ConnectorInstance connector = connector(Map.of("clearedLookback", "P365D"));
         source.extract(connector, Map.of(), pages::add);
-        JsonataMapper mapper = new JsonataMapper(hubHome(), JSON);
-        Validator validator = validation.getValidator();
-        List<String> violations = new ArrayList<>();
+        JsonataMapper mapper = ErpContracts.mapper();
 
         List<Debtor> debtors = pages(RecordType.DEBTOR).stream().flatMap(p -> p.records().stream())
                 .map(raw -> mapper.convert(mapper.map(connector.mapping("debtor"), raw, bindings(connector)), Debtor.class)).toList();
         List<OpenItem> items = pages(RecordType.OPEN_ITEM).stream().flatMap(p -> p.records().stream())
                 .map(raw -> mapper.convert(mapper.map(connector.mapping("openItem"), raw, bindings(connector)), OpenItem.class)).toList();
-        debtors.forEach(d -> violations.addAll(describe(d.debtorRef(), validator.validate(d))));
-        items.forEach(i -> violations.addAll(describe(i.sourceItemKey(), validator.validate(i))));
 
-        assertThat(violations).isEmpty();
+        assertThat(ErpContracts.violations(debtors, items)).isEmpty();
         assertThat(debtors).hasSize(portfolio.companies().size()).allSatisfy(d -> {
             SandboxPortfolio.Company company = portfolio.companies().stream()
                     .filter(c -> SapS4Simulator.customerNumber(c).equals(d.debtorRef())).findFirst().orElseThrow();
@@ -386,36 +354,16 @@ class SapS4ContractTest {
         return connector(Map.of());
     }
 
-    /** An instance as the catalog would build it: descriptor defaults, then the sandbox's settings. */
+    /** The connector with the sandbox's settings. */
     private ConnectorInstance connector(Map<String, String> overrides) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        descriptor.spec().definition().properties().forEach((name, spec) -> {
-            if (spec.defaultValue() != null) {
-                properties.put(name, String.valueOf(spec.defaultValue()));
-            }
-        });
-        properties.put("baseUrl", sandbox.baseUrl() + SapS4Simulator.ODATA_ROOT);
-        properties.put("sapClient", SapS4Simulator.SAP_CLIENT);
-        properties.put("companyCodes", SapS4Simulator.EURO_COMPANY_CODE + "," + SapS4Simulator.DOLLAR_COMPANY_CODE);
-        properties.put("company", "SANDBOX");
-        properties.put("username", SapS4Simulator.USERNAME);
-        properties.put("password", SapS4Simulator.PASSWORD);
-        properties.put("pageSize", String.valueOf(PAGE_SIZE));
-        properties.putAll(overrides);
-        assertThat(properties).containsKeys(descriptor.spec().definition().required().toArray(String[]::new));
-        return new ConnectorInstance("sap-contract", descriptor, true, Duration.ofMinutes(1), properties);
-    }
-
-    /** What ErpRecordMapper binds: the connector id and every property that is not a secret. */
-    private static Map<String, Object> bindings(ConnectorInstance connector) {
-        Map<String, Object> bindings = new LinkedHashMap<>();
-        connector.properties().forEach((name, value) -> {
-            if (!descriptor.spec().definition().properties().get(name).isSecret()) {
-                bindings.put(name, value);
-            }
-        });
-        bindings.put("connectorId", connector.id());
-        return bindings;
+        return ErpContracts.connector("sap-contract", DESCRIPTOR, Duration.ofMinutes(1), Map.of(
+                "baseUrl", sandbox.baseUrl() + SapS4Simulator.ODATA_ROOT,
+                "sapClient", SapS4Simulator.SAP_CLIENT,
+                "companyCodes", SapS4Simulator.EURO_COMPANY_CODE + "," + SapS4Simulator.DOLLAR_COMPANY_CODE,
+                "company", "SANDBOX",
+                "username", SapS4Simulator.USERNAME,
+                "password", SapS4Simulator.PASSWORD,
+                "pageSize", String.valueOf(PAGE_SIZE)), overrides);
     }
 
     private List<ErpPage> pages(RecordType type) {
@@ -427,33 +375,15 @@ class SapS4ContractTest {
     }
 
     private List<JsonNode> records(RecordType type) {
-        return pages(type).stream().flatMap(p -> p.records().stream()).map(SapS4ContractTest::tree).toList();
+        return pages(type).stream().flatMap(p -> p.records().stream()).map(ErpContracts::tree).toList();
     }
 
     private List<JsonNode> stream(String stream) {
-        return pages(stream).stream().flatMap(p -> p.records().stream()).map(SapS4ContractTest::tree).toList();
+        return pages(stream).stream().flatMap(p -> p.records().stream()).map(ErpContracts::tree).toList();
     }
 
     private static List<String> keys(List<JsonNode> items) {
         return items.stream().map(i -> i.path("CompanyCode").asText() + "/" + i.path("FiscalYear").asText() + "/"
                 + i.path("AccountingDocument").asText() + "/" + i.path("AccountingDocumentItem").asText()).toList();
-    }
-
-    private static JsonNode tree(String raw) {
-        try {
-            return JSON.readTree(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> describe(String key, Set<? extends ConstraintViolation<?>> violations) {
-        return violations.stream().map(v -> key + ": " + v.getPropertyPath() + " " + v.getMessage()).toList();
-    }
-
-    private static HubProperties hubHome() {
-        HubProperties properties = new HubProperties();
-        properties.setHome(".");
-        return properties;
     }
 }
