@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * The enrich route's step: each ledger change becomes the event finance systems receive — the item, its
  * debtor, the debtor's assessment and its exposure per currency — published in the transaction that
  * consumes the changes: on the finance.out topic one message per event (for subscribers), and on
- * finance.webhooks one message per ledger group holding its events in order (for the webhook delivery).
+ * finance.webhooks one message per webhook group holding its events in order (for the webhook delivery).
  * A message of changes (one ledger batch) is worked debtor by debtor: debtor, assessment and exposure are
  * read once per debtor, not once per item.
  *
@@ -56,10 +56,12 @@ public class Enrichment {
     private final Destination financeWebhooks;
     private final Destination enrichQueue;
     private final int ledgerGroups;
+    private final int webhookGroups;
 
     public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
                       DebtorExposure exposure, ConsumerTransaction transaction, HubDestinations destinations,
-                      @Value("${hub.flows.ledger-groups}") int ledgerGroups) {
+                      @Value("${hub.flows.ledger-groups}") int ledgerGroups,
+                      @Value("${hub.flows.webhook-groups}") int webhookGroups) {
         this.ledger = ledger;
         this.assessments = assessments;
         this.json = json;
@@ -70,6 +72,7 @@ public class Enrichment {
         // a queue of a multicast address is reached as a topic, even by its fully qualified name
         this.enrichQueue = destinations.topic(ENRICH_QUEUE);
         this.ledgerGroups = ledgerGroups;
+        this.webhookGroups = webhookGroups;
     }
 
     /** Publishes the events; leaves a null body. */
@@ -93,8 +96,8 @@ public class Enrichment {
                 transaction.send(financeOut, json.write(event),
                         Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey()));
             }
-            forWebhooks.computeIfAbsent(HubMessages.ledgerGroup(debtor.getKey(), ledgerGroups), group -> new ArrayList<>())
-                    .addAll(events);
+            forWebhooks.computeIfAbsent(HubMessages.webhookGroup(debtor.getKey(), webhookGroups),
+                    group -> new ArrayList<>()).addAll(events);
         }
         forWebhooks.forEach((group, events) -> transaction.send(financeWebhooks, json.write(events), Map.of(
                 HubAddresses.MESSAGE_ID, EnrichedOpenItem.messageId(events), HubAddresses.RECORD_COUNT, events.size(),

@@ -7,6 +7,7 @@ import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.ConsumerTransaction;
 import com.encours.hub.core.broker.HubAddresses;
 import com.encours.hub.core.broker.HubDestinations;
+import com.encours.hub.core.broker.HubMessages;
 import com.encours.hub.core.model.EnrichedOpenItem;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
@@ -17,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -49,9 +51,12 @@ public class WebhookDelivery {
     private final ConsumerTransaction transaction;
     private final Destination queue;
     private final Clock clock;
+    private final int webhookGroups;
 
     public WebhookDelivery(HubProperties properties, PartnerHttp http, IdempotentOperations done, CanonicalJson json,
-                           ConsumerTransaction transaction, HubDestinations destinations, Clock clock) {
+                           ConsumerTransaction transaction, HubDestinations destinations, Clock clock,
+                           @Value("${hub.flows.webhook-groups}") int webhookGroups) {
+        this.webhookGroups = webhookGroups;
         this.webhooks = List.copyOf(properties.getFinance().getWebhooks());
         this.http = http;
         this.done = done;
@@ -92,7 +97,7 @@ public class WebhookDelivery {
                 if (e.isTransient() || e instanceof PartnerAuthenticationException || events.size() == 1) {
                     throw e;
                 }
-                setAside(event, body, message.getHeader("JMSXGroupID", String.class), e);
+                setAside(event, body, e);
             }
         }
         message.setBody(null);
@@ -114,10 +119,10 @@ public class WebhookDelivery {
      * A webhook refused this event for good (a 4xx other than 429): it goes back on this flow's queue alone,
      * to be retried and dead-lettered by itself, and the other events of the batch go on.
      */
-    private void setAside(EnrichedOpenItem event, String body, String group, PartnerException refusal) {
+    private void setAside(EnrichedOpenItem event, String body, PartnerException refusal) {
         log.warn("{}: set aside to be retried alone: {}", event.eventId(), refusal.getMessage());
         transaction.send(queue, body, Map.of(HubAddresses.MESSAGE_ID, event.eventId(),
-                "JMSXGroupID", group == null ? event.eventId() : group));
+                "JMSXGroupID", HubMessages.webhookGroup(event.item().debtorKey(), webhookGroups)));
     }
 
     private static String scope(HubProperties.Webhook webhook) {

@@ -34,4 +34,9 @@ public final class HubMessages {
     public static String ledgerGroup(String debtorKey, int groups) {
         return "ledger-" + Math.floorMod(debtorKey.hashCode(), Math.max(1, groups));
     }
+
+    /** The webhook group of a debtor: as {@link #ledgerGroup}, for the finance.webhooks flow. */
+    public static String webhookGroup(String debtorKey, int groups) {
+        return "webhooks-" + Math.floorMod(debtorKey.hashCode(), Math.max(1, groups));
+    }
 }
