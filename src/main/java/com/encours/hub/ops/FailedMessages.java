@@ -7,6 +7,8 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Destination;
 import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -26,6 +28,7 @@ import org.springframework.jms.support.JmsUtils;
 import org.springframework.stereotype.Service;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -65,11 +68,30 @@ public class FailedMessages {
     public FailedMessages(ConnectionFactory connectionFactory, MessageFailures failures, AuditLog audit) {
         // Short-lived connections of our own: a session cache would keep each selector consumer open, and
         // with it messages prefetched out of the dead-letter queues.
-        this.connectionFactory = connectionFactory instanceof CachingConnectionFactory caching
+        this.connectionFactory = withClientWindow(connectionFactory instanceof CachingConnectionFactory caching
                 && caching.getTargetConnectionFactory() != null
-                ? caching.getTargetConnectionFactory() : connectionFactory;
+                ? caching.getTargetConnectionFactory() : connectionFactory);
         this.failures = failures;
         this.audit = audit;
+    }
+
+    /**
+     * The flows' consumers take no client-side buffer (consumerWindowSize 0, see HubInfrastructure); a queue
+     * browser on such a factory can end its enumeration before the last message (a listing missed one
+     * quarantined message now and then), so ops read through a copy with Artemis' default window.
+     */
+    private static ConnectionFactory withClientWindow(ConnectionFactory factory) {
+        if (!(factory instanceof ActiveMQConnectionFactory artemis) || artemis.getConsumerWindowSize() != 0) {
+            return factory;
+        }
+        try {
+            ActiveMQConnectionFactory copy = new ActiveMQConnectionFactory(artemis.toURI().toString(),
+                    artemis.getUser(), artemis.getPassword());
+            copy.setConsumerWindowSize(ActiveMQClient.DEFAULT_CONSUMER_WINDOW_SIZE);
+            return copy;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the broker connection settings", e);
+        }
     }
 
     /** Which dead-letter queues and quarantines to look into; a null field means all of them. */
