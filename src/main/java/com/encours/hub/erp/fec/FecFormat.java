@@ -1,5 +1,7 @@
 package com.encours.hub.erp.fec;
 
+import com.encours.hub.erp.drop.DropFileRefusedException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,24 +43,24 @@ final class FecFormat {
      * Checks the header line and returns the separator it uses.
      *
      * @param configured the connector's separator, or null to tell it from the header
-     * @throws FecFileRefusedException when the header is missing, has the wrong number of columns or does
+     * @throws DropFileRefusedException when the header is missing, has the wrong number of columns or does
      *                                 not name the FEC columns in their order
      */
     static Separator checkHeader(String header, Separator configured) {
         if (header == null || header.isBlank()) {
-            throw new FecFileRefusedException("no header: the file is empty, a FEC starts with a line naming its "
+            throw new DropFileRefusedException("no header: the file is empty, a FEC starts with a line naming its "
                     + COLUMNS.size() + " columns");
         }
         Separator separator = configured != null ? configured : detect(header);
         List<String> names = split(header, separator);
         if (names.size() != COLUMNS.size()) {
-            throw new FecFileRefusedException("the header has " + names.size() + " columns separated by "
+            throw new DropFileRefusedException("the header has " + names.size() + " columns separated by "
                     + separator.name().toLowerCase(Locale.ROOT) + ", " + COLUMNS.size() + " expected ("
                     + String.join(separator == Separator.PIPE ? "|" : " ", COLUMNS) + ")");
         }
         for (int i = 0; i < COLUMNS.size(); i++) {
             if (!COLUMNS.get(i).equalsIgnoreCase(names.get(i).trim())) {
-                throw new FecFileRefusedException("no header: column " + (i + 1) + " of the first line is '"
+                throw new DropFileRefusedException("no header: column " + (i + 1) + " of the first line is '"
                         + abbreviate(names.get(i).trim()) + "', expected " + COLUMNS.get(i));
             }
         }
@@ -70,7 +72,7 @@ final class FecFormat {
         long pipes = header.chars().filter(c -> c == '|').count();
         long tabs = header.chars().filter(c -> c == '\t').count();
         if (pipes == 0 && tabs == 0) {
-            throw new FecFileRefusedException("no header: the first line holds neither | nor tab separators");
+            throw new DropFileRefusedException("no header: the first line holds neither | nor tab separators");
         }
         return pipes >= tabs ? Separator.PIPE : Separator.TAB;
     }

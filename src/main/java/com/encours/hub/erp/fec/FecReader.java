@@ -2,7 +2,6 @@ package com.encours.hub.erp.fec;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
 import java.io.Reader;
@@ -10,17 +9,13 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads a FEC file line by line, never more than one line in memory, and its SHA-256 on the way. The
- * header is checked before the first data line is given out.
+ * Reads a FEC file line by line, never more than one line in memory. The header is checked before the
+ * first data line is given out.
  */
 final class FecReader {
 
@@ -47,20 +42,17 @@ final class FecReader {
         }
     }
 
-    /** @param dataRows non-blank lines after the header */
-    record Summary(String checksum, long dataRows, FecFormat.Separator separator) {
-    }
-
     private FecReader() {
     }
 
-    static Summary read(Path file, FecSettings settings, Consumer<Line> visitor) throws IOException {
-        MessageDigest sha256 = sha256();
-        try (InputStream digested = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha256);
-             PushbackInputStream bytes = new PushbackInputStream(digested, UTF8_BOM.length)) {
-            Reader text = new InputStreamReader(bytes, charset(bytes, settings.charset()));
+    /** @return the number of non-blank lines after the header */
+    static long read(Path file, Charset configuredCharset, FecFormat.Separator configuredSeparator, Consumer<Line> visitor)
+            throws IOException {
+        try (PushbackInputStream bytes = new PushbackInputStream(
+                new BufferedInputStream(Files.newInputStream(file), 1 << 16), UTF8_BOM.length)) {
+            Reader text = new InputStreamReader(bytes, charset(bytes, configuredCharset));
             LineReader lines = new LineReader(text);
-            FecFormat.Separator separator = FecFormat.checkHeader(lines.next(), settings.separator());
+            FecFormat.Separator separator = FecFormat.checkHeader(lines.next(), configuredSeparator);
             long number = 1;
             long dataRows = 0;
             String line;
@@ -72,7 +64,7 @@ final class FecReader {
                 dataRows++;
                 visitor.accept(new Line(number, line, FecFormat.split(line, separator), lines.lastLineCut()));
             }
-            return new Summary(HexFormat.of().formatHex(sha256.digest()), dataRows, separator);
+            return dataRows;
         }
     }
 
@@ -87,14 +79,6 @@ final class FecReader {
             bytes.unread(start, 0, read);
         }
         return configured;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /** Lines ended by LF or CRLF, each cut at {@link #MAX_LINE_CHARS}. */

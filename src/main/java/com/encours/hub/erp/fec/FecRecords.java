@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,10 +14,9 @@ import java.util.Map;
  *       in the file (untrimmed, decimal comma, YYYYMMDD);</li>
  *   <li>a malformed line: {@code lineNumber}, {@code columnCount} and the {@code line} itself, which the
  *       mapping refuses with that reason;</li>
- *   <li>a debtor: {@code lineNumber} of its first line and its account columns;</li>
- *   <li>an item that vanished from the snapshot: {@code vanished} (the item as the ledger holds it),
- *       {@code snapshotDate} and {@code file}, which the mapping turns into a cleared item.</li>
+ *   <li>a debtor: {@code lineNumber} of its first line and its account columns.</li>
  * </ul>
+ * (An item that vanished from the snapshot is handed over by the drop machinery, see SnapshotImport.)
  */
 final class FecRecords {
 
@@ -55,18 +53,6 @@ final class FecRecords {
             record.put(FecFormat.COLUMNS.get(column), line.field(column));
         }
         return write(record);
-    }
-
-    static String vanished(String storedItem, LocalDate snapshotDate, String file) {
-        try {
-            ObjectNode record = JSON.createObjectNode();
-            record.set("vanished", JSON.readTree(storedItem));
-            record.put("snapshotDate", snapshotDate.toString());
-            record.put("file", file);
-            return write(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the ledger holds an item payload that is not JSON", e);
-        }
     }
 
     /** Debtors are told apart by their general and auxiliary account: the mapping decides the reference. */

@@ -1,6 +1,7 @@
 package com.encours.hub.erp.fec;
 
 import com.encours.hub.erp.ErpExtract;
+import com.encours.hub.erp.drop.DropFileRefusedException;
 import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.support.HubQueues;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -145,7 +146,7 @@ class FecFileDropIT extends HubIntegrationTest {
         Map<String, Item> before = items();
         drop("ACMEFEC-3.txt", FecFiles.file(secondSnapshot().subList(0, 2)));
 
-        assertThatThrownBy(() -> extract.run(CONNECTOR)).isInstanceOf(FecFileRefusedException.class)
+        assertThatThrownBy(() -> extract.run(CONNECTOR)).isInstanceOf(DropFileRefusedException.class)
                 .hasMessageContaining("8 of the 10 open items");
         awaitLedger();
 

@@ -12,6 +12,10 @@ import com.encours.hub.core.model.DocType;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRecordMapper;
+import com.encours.hub.erp.drop.DropFileRefusedException;
+import com.encours.hub.erp.drop.DropSettings;
+import com.encours.hub.erp.drop.FileImports;
+import com.encours.hub.erp.drop.SnapshotImport;
 import com.encours.hub.support.MutableClock;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -89,8 +93,8 @@ class FecFileSourceTest {
         home.setHome(".");
         mapper = new ErpRecordMapper(catalog, new JsonataMapper(home, json), VALIDATION.getValidator(),
                 new CanonicalJson(json, VALIDATION.getValidator()), 200, 8, 2);
-        source = new FecFileSource(catalog, new LedgerRepository(jdbc), new FileImports(jdbc, clock), mapper,
-                new DataSourceTransactionManager(database), clock);
+        source = new FecFileSource(catalog, new SnapshotImport(new LedgerRepository(jdbc), new FileImports(jdbc, clock),
+                mapper, new DataSourceTransactionManager(database), clock));
     }
 
     @Test
@@ -143,7 +147,7 @@ class FecFileSourceTest {
         handedOver.clear();
         drop("FEC-short.txt", FecFiles.file(List.of(invoice("VE000001", "C0042", "1,00"))));
 
-        assertThatThrownBy(this::extract).isInstanceOf(FecFileRefusedException.class)
+        assertThatThrownBy(this::extract).isInstanceOf(DropFileRefusedException.class)
                 .hasMessageContaining("the file has 1 data lines, fewer than minRowRatio 0.5 of the 4");
         assertThat(handedOver).isEmpty();
         assertThat(drop.resolve("error/FEC-short.txt.reason.txt")).exists();
@@ -222,7 +226,7 @@ class FecFileSourceTest {
     void aFileWithoutHeaderIsRefusedWholeAndKeptInTheErrorDirectoryWithItsReason() throws IOException {
         drop("FEC-noheader.txt", invoice("VE000123", "C0042", "1512,50").render("|") + "\n");
 
-        assertThatThrownBy(this::extract).isInstanceOf(FecFileRefusedException.class)
+        assertThatThrownBy(this::extract).isInstanceOf(DropFileRefusedException.class)
                 .hasMessageContaining("no header: column 1 of the first line is 'VE', expected JournalCode");
 
         assertThat(handedOver).isEmpty();
@@ -235,7 +239,7 @@ class FecFileSourceTest {
         String header = String.join("|", FecFiles.COLUMNS.subList(0, 17));
         drop("FEC-17.txt", header + "\n" + invoice("VE000123", "C0042", "1,00").render("|") + "\n");
 
-        assertThatThrownBy(this::extract).isInstanceOf(FecFileRefusedException.class)
+        assertThatThrownBy(this::extract).isInstanceOf(DropFileRefusedException.class)
                 .hasMessageContaining("the header has 17 columns separated by pipe, 18 expected");
         assertThat(handedOver).isEmpty();
         assertThat(drop.resolve("error/FEC-17.txt.reason.txt")).exists();
@@ -272,7 +276,7 @@ class FecFileSourceTest {
     @Test
     void aRatioThatIsNoNumberStopsTheHubNamingTheProperty() {
         assertThatThrownBy(() -> catalog(Map.of("maxVanishedShare", "30%")).enabledInstances("erp")
-                .forEach(FecSettings::of))
+                .forEach(DropSettings::of))
                 .isInstanceOf(ConnectorConfigurationException.class)
                 .hasMessageContaining("hub.connectors.fec-test.properties.maxVanishedShare")
                 .hasMessageContaining("(e.g. 0.3), was '30%'");

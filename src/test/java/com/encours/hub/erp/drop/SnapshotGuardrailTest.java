@@ -1,4 +1,4 @@
-package com.encours.hub.erp.fec;
+package com.encours.hub.erp.drop;
 
 import org.junit.jupiter.api.Test;
 
@@ -6,15 +6,13 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SnapshotGuardrailTest {
 
-    private static final FecSettings DEFAULTS = new FecSettings("fec-test", "ACME-FR", Path.of("in"), Path.of("done"),
-            Path.of("error"), null, StandardCharsets.ISO_8859_1, List.of("411"), new BigDecimal("0.3"),
-            new BigDecimal("0.5"), Duration.ZERO, 1000);
+    private static final DropSettings DEFAULTS = new DropSettings("fec-test", "ACME-FR", Path.of("in"), Path.of("done"),
+            Path.of("error"), StandardCharsets.ISO_8859_1, new BigDecimal("0.3"), new BigDecimal("0.5"), Duration.ZERO, 1000);
 
     @Test
     void upToTheAllowedShareOfVanishedItemsPassesOneMoreIsRefused() {

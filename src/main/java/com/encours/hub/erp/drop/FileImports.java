@@ -1,4 +1,4 @@
-package com.encours.hub.erp.fec;
+package com.encours.hub.erp.drop;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;

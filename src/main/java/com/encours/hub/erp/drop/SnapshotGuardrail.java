@@ -1,4 +1,4 @@
-package com.encours.hub.erp.fec;
+package com.encours.hub.erp.drop;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -19,7 +19,7 @@ final class SnapshotGuardrail {
      * @param lastAcceptedRows    data lines of the last file imported, or null before the first
      * @return why the file must not be applied, or empty when it may
      */
-    static Optional<String> refusal(FecSettings settings, long dataRows, long ledgerOpen, long vanished,
+    static Optional<String> refusal(DropSettings settings, long dataRows, long ledgerOpen, long vanished,
                                     Long lastAcceptedRows) {
         if (ledgerOpen > 0) {
             BigDecimal share = BigDecimal.valueOf(vanished).divide(BigDecimal.valueOf(ledgerOpen), 4, RoundingMode.HALF_UP);

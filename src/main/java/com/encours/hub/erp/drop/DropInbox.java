@@ -1,4 +1,4 @@
-package com.encours.hub.erp.fec;
+package com.encours.hub.erp.drop;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,22 +14,22 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** The drop directories of a FEC connector: which file is next, and where it goes afterwards. */
-final class FecInbox {
+/** The drop directories of a file connector: which file is next, and where it goes afterwards. */
+final class DropInbox {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
-    private final FecSettings settings;
+    private final DropSettings settings;
     private final Clock clock;
 
-    FecInbox(FecSettings settings, Clock clock) {
+    DropInbox(DropSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
     }
 
     /**
      * The oldest file of the inbox that has not been modified for the settle time (a file still being
-     * copied is left for a later run). Hidden files and .tmp/.part files are not FEC files yet.
+     * copied is left for a later run). Hidden files and .tmp/.part files are not complete files yet.
      */
     Optional<Path> next() throws IOException {
         if (!Files.isDirectory(settings.inbox())) {
@@ -38,7 +38,7 @@ final class FecInbox {
         FileTime settledBefore = FileTime.from(clock.instant().minus(settings.settleTime()));
         try (Stream<Path> files = Files.list(settings.inbox())) {
             return files.filter(Files::isRegularFile)
-                    .filter(FecInbox::isDropped)
+                    .filter(DropInbox::isDropped)
                     .map(file -> new Candidate(file, modified(file)))
                     .filter(candidate -> candidate.modified().compareTo(settledBefore) <= 0)
                     .min(Comparator.comparing(Candidate::modified).thenComparing(c -> c.file().getFileName().toString()))
