@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Starts the partner sandbox when {@code hub.sandbox.enabled} (the default run; never in production). */
@@ -23,10 +24,14 @@ public class SandboxConfiguration {
         return new SandboxPortfolio(companies, invoices, seed);
     }
 
-    /** The sandbox FEC connector's inbox, ready for a file to be dropped in (see application-sandbox.yaml). */
+    /** The sandbox file-drop connectors' inboxes, ready for a file to be dropped in (see application-sandbox.yaml). */
     @Bean
-    Path sandboxFecInbox(@Value("${hub.data-dir}") Path dataDir) throws IOException {
-        return Files.createDirectories(dataDir.resolve("fec").resolve("inbox"));
+    List<Path> sandboxDropInboxes(@Value("${hub.data-dir}") Path dataDir) throws IOException {
+        List<Path> inboxes = new ArrayList<>();
+        for (String format : List.of("fec", "csv", "xml")) {
+            inboxes.add(Files.createDirectories(dataDir.resolve(format).resolve("inbox")));
+        }
+        return inboxes;
     }
 
     @Bean

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -125,7 +126,8 @@ public class JsonataMapper {
                 throw new MappingException(mappingPath, "mapping produced nothing for this input");
             }
             return result;
-        } catch (JException | ClassCastException | IllegalArgumentException e) {
+        } catch (JException | ClassCastException | IllegalArgumentException | DateTimeException e) {
+            // $toMillis with a picture throws the JDK's DateTimeException for a day that does not exist
             throw new MappingException(mappingPath, "mapping failed: " + e.getMessage());
         }
     }

@@ -5,6 +5,7 @@ import com.encours.hub.config.ConnectorInstance;
 
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Currency;
@@ -37,7 +38,11 @@ public record DropSettings(String connectorId, String company, Path inbox, Path 
         return value == null || value.isBlank() ? fallback : Path.of(value).toAbsolutePath().normalize();
     }
 
+    /** UTF-8 for a format that declares its own encoding (XML), whose descriptor has no such property. */
     private static Charset charset(ConnectorInstance connector) {
+        if (!connector.descriptor().spec().definition().properties().containsKey("encoding")) {
+            return StandardCharsets.UTF_8;
+        }
         String value = connector.property("encoding");
         try {
             return Charset.forName(value.trim());

@@ -1,15 +1,11 @@
 package com.encours.hub.erp.fec;
 
-import java.io.BufferedInputStream;
+import com.encours.hub.erp.drop.DropFiles;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -21,7 +17,6 @@ final class FecReader {
 
     /** Longer lines are cut there and given out as malformed: one endless line must not fill the heap. */
     static final int MAX_LINE_CHARS = 64 * 1024;
-    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /**
      * One data line.
@@ -48,9 +43,7 @@ final class FecReader {
     /** @return the number of non-blank lines after the header */
     static long read(Path file, Charset configuredCharset, FecFormat.Separator configuredSeparator, Consumer<Line> visitor)
             throws IOException {
-        try (PushbackInputStream bytes = new PushbackInputStream(
-                new BufferedInputStream(Files.newInputStream(file), 1 << 16), UTF8_BOM.length)) {
-            Reader text = new InputStreamReader(bytes, charset(bytes, configuredCharset));
+        try (Reader text = DropFiles.openText(file, configuredCharset)) {
             LineReader lines = new LineReader(text);
             FecFormat.Separator separator = FecFormat.checkHeader(lines.next(), configuredSeparator);
             long number = 1;
@@ -66,19 +59,6 @@ final class FecReader {
             }
             return dataRows;
         }
-    }
-
-    /** A UTF-8 byte order mark says what the file is, whatever the connector's encoding says. */
-    private static Charset charset(PushbackInputStream bytes, Charset configured) throws IOException {
-        byte[] start = new byte[UTF8_BOM.length];
-        int read = bytes.readNBytes(start, 0, start.length);
-        if (read == UTF8_BOM.length && Arrays.equals(start, UTF8_BOM)) {
-            return StandardCharsets.UTF_8;
-        }
-        if (read > 0) {
-            bytes.unread(start, 0, read);
-        }
-        return configured;
     }
 
     /** Lines ended by LF or CRLF, each cut at {@link #MAX_LINE_CHARS}. */
