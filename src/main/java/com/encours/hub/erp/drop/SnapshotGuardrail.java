@@ -1,7 +1,8 @@
 package com.encours.hub.erp.drop;
 
+import com.encours.hub.erp.VanishedItems;
+
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Optional;
 
 /**
@@ -14,20 +15,16 @@ final class SnapshotGuardrail {
     }
 
     /**
-     * @param ledgerOpen          open items the ledger holds for this connector's source and company
-     * @param vanished            how many of them the file no longer holds open
-     * @param lastAcceptedRows    data lines of the last file imported, or null before the first
+     * @param vanished         the open items the ledger holds for this connector and company, and those the
+     *                         file no longer holds open
+     * @param lastAcceptedRows data lines of the last file imported, or null before the first
      * @return why the file must not be applied, or empty when it may
      */
-    static Optional<String> refusal(DropSettings settings, long dataRows, long ledgerOpen, long vanished,
+    static Optional<String> refusal(DropSettings settings, long dataRows, VanishedItems.Vanished vanished,
                                     Long lastAcceptedRows) {
-        if (ledgerOpen > 0) {
-            BigDecimal share = BigDecimal.valueOf(vanished).divide(BigDecimal.valueOf(ledgerOpen), 4, RoundingMode.HALF_UP);
-            if (share.compareTo(settings.maxVanishedShare()) > 0) {
-                return Optional.of(vanished + " of the " + ledgerOpen + " open items the hub holds for " + settings.company()
-                        + " are absent from this file (" + percent(share) + "), more than maxVanishedShare "
-                        + percent(settings.maxVanishedShare()) + ": the file looks truncated; nothing was applied");
-            }
+        Optional<String> tooMany = vanished.tooMany(settings.maxVanishedShare(), settings.company(), "this file");
+        if (tooMany.isPresent()) {
+            return tooMany.map(reason -> reason + "; nothing was applied");
         }
         if (lastAcceptedRows != null && BigDecimal.valueOf(dataRows)
                 .compareTo(settings.minRowRatio().multiply(BigDecimal.valueOf(lastAcceptedRows))) < 0) {
@@ -36,9 +33,5 @@ final class SnapshotGuardrail {
                     + " of the last accepted file: it looks truncated; nothing was applied");
         }
         return Optional.empty();
-    }
-
-    private static String percent(BigDecimal share) {
-        return share.movePointRight(2).setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " %";
     }
 }

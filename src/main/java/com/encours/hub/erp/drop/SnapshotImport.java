@@ -7,14 +7,11 @@ import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRecordMapper;
 import com.encours.hub.erp.ErpSource.PageSink;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.encours.hub.erp.VanishedItems;
+import com.encours.hub.erp.VanishedItems.Vanished;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +23,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,23 +53,21 @@ import java.util.function.Supplier;
 public class SnapshotImport {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotImport.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LEDGER_CHUNK = 500;
     static final int SAMPLE_SIZE = 20;
 
     private final LedgerRepository ledger;
+    private final VanishedItems vanishedItems;
     private final FileImports imports;
     private final ErpRecordMapper mapper;
-    private final TransactionTemplate readOnly;
     private final Clock clock;
 
-    public SnapshotImport(LedgerRepository ledger, FileImports imports, ErpRecordMapper mapper,
-                          PlatformTransactionManager transactionManager, Clock clock) {
+    public SnapshotImport(LedgerRepository ledger, VanishedItems vanishedItems, FileImports imports, ErpRecordMapper mapper,
+                          Clock clock) {
         this.ledger = ledger;
+        this.vanishedItems = vanishedItems;
         this.imports = imports;
         this.mapper = mapper;
-        this.readOnly = new TransactionTemplate(transactionManager);
-        this.readOnly.setReadOnly(true);
         this.clock = clock;
     }
 
@@ -151,28 +145,12 @@ public class SnapshotImport {
 
     private Optional<String> guardrail(DropSettings settings, Snapshot snapshot, Vanished vanished) {
         Long lastRows = imports.lastImported(settings.connectorId()).map(FileImports.FileImport::dataRows).orElse(null);
-        return SnapshotGuardrail.refusal(settings, snapshot.dataRows(), vanished.ledgerOpen(),
-                vanished.sourceItemKeys().size(), lastRows);
-    }
-
-    /** @param ledgerOpen open items the ledger holds for this source and company */
-    private record Vanished(long ledgerOpen, List<String> sourceItemKeys) {
+        return SnapshotGuardrail.refusal(settings, snapshot.dataRows(), vanished, lastRows);
     }
 
     /** The ledger's open items of this connector and company that the file does not hold open. */
     private Vanished vanished(DropSettings settings, Snapshot snapshot) {
-        return readOnly.execute(status -> {
-            long[] open = {0};
-            List<String> gone = new ArrayList<>();
-            // the mappings give an item the connector id as its source system
-            ledger.forEachOpenSourceItemKey(settings.connectorId(), settings.company(), key -> {
-                open[0]++;
-                if (!snapshot.holds(key)) {
-                    gone.add(key);
-                }
-            });
-            return new Vanished(open[0], gone);
-        });
+        return vanishedItems.find(settings.connectorId(), settings.company(), snapshot::holds);
     }
 
     private void handOver(SnapshotFileSource source, ConnectorInstance connector, DropSettings settings, Path file,
@@ -183,14 +161,8 @@ public class SnapshotImport {
         snapshot.debtors().forEach(debtors::add);
         debtors.flush();
 
-        Pages cleared = new Pages(sink, "vanished", ErpPage.RecordType.OPEN_ITEM, settings.pageSize());
-        LocalDate today = LocalDate.now(clock);
-        String name = file.getFileName().toString();
-        for (List<String> chunk : chunks(vanished.sourceItemKeys())) {
-            ledger.itemColumn(chunk.stream().map(key -> itemKey(settings, key)).toList(), false).values()
-                    .forEach(stored -> cleared.add(vanishedRecord(stored, today, name)));
-        }
-        cleared.flush();
+        vanishedItems.handOver(settings.connectorId(), settings.company(), vanished.sourceItemKeys(),
+                file.getFileName().toString(), Map.of(), "vanished", sink);
 
         Pages items = new Pages(sink, "items", ErpPage.RecordType.OPEN_ITEM, settings.pageSize());
         source.read(file, connector, new OpenItemsOnly() {
@@ -207,33 +179,9 @@ public class SnapshotImport {
         items.flush();
     }
 
-    /**
-     * The record of an item that vanished from the snapshot: {@code vanished} (the item as the ledger holds
-     * it), {@code snapshotDate} and {@code file}, which the connector's mapping turns into a cleared item.
-     */
-    private static String vanishedRecord(String storedItem, LocalDate snapshotDate, String file) {
-        try {
-            ObjectNode record = JSON.createObjectNode();
-            record.set("vanished", JSON.readTree(storedItem));
-            record.put("snapshotDate", snapshotDate.toString());
-            record.put("file", file);
-            return JSON.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the ledger holds an item payload that is not JSON", e);
-        }
-    }
-
     /** As {@link OpenItem#itemKey()} builds it. */
     private static String itemKey(DropSettings settings, String sourceItemKey) {
         return settings.connectorId() + ":" + settings.company() + ":" + sourceItemKey;
-    }
-
-    private static List<List<String>> chunks(List<String> keys) {
-        List<List<String>> chunks = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i += LEDGER_CHUNK) {
-            chunks.add(keys.subList(i, Math.min(keys.size(), i + LEDGER_CHUNK)));
-        }
-        return chunks;
     }
 
     static String sha256(Path file) throws IOException {

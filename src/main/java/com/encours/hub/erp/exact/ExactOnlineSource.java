@@ -9,6 +9,7 @@ import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.JsonPageReader;
+import com.encours.hub.erp.VanishedItems;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -31,9 +33,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +86,7 @@ public class ExactOnlineSource implements ErpSource {
 
     private final PartnerHttp http;
     private final RefreshTokenStore tokenStore;
+    private final VanishedItems vanishedItems;
     private final Clock clock;
     private final Pause pause;
     private final JsonMapper json = new JsonMapper();
@@ -94,13 +100,14 @@ public class ExactOnlineSource implements ErpSource {
     }
 
     @Autowired
-    public ExactOnlineSource(PartnerHttp http, RefreshTokenStore tokenStore, Clock clock) {
-        this(http, tokenStore, clock, wait -> Thread.sleep(wait.toMillis()));
+    public ExactOnlineSource(PartnerHttp http, RefreshTokenStore tokenStore, VanishedItems vanishedItems, Clock clock) {
+        this(http, tokenStore, vanishedItems, clock, wait -> Thread.sleep(wait.toMillis()));
     }
 
-    ExactOnlineSource(PartnerHttp http, RefreshTokenStore tokenStore, Clock clock, Pause pause) {
+    ExactOnlineSource(PartnerHttp http, RefreshTokenStore tokenStore, VanishedItems vanishedItems, Clock clock, Pause pause) {
         this.http = http;
         this.tokenStore = tokenStore;
+        this.vanishedItems = vanishedItems;
         this.clock = clock;
         this.pause = pause;
     }
@@ -162,7 +169,7 @@ public class ExactOnlineSource implements ErpSource {
         }
         String url = apiUrl(connector, division, "crm/Accounts") + "?$select=" + ErpRequests.encode(ACCOUNT_FIELDS)
                 + "&$filter=" + ErpRequests.encode(filter);
-        for (String modified : pages(connector, division, url, ACCOUNTS, ErpPage.RecordType.DEBTOR, sink)) {
+        for (String modified : pages(connector, division, url, ACCOUNTS, ErpPage.RecordType.DEBTOR, sink).modified()) {
             LocalDateTime at = exactDateTime(modified);
             if (at != null && (newest == null || at.isAfter(newest))) {
                 newest = at;
@@ -171,20 +178,43 @@ public class ExactOnlineSource implements ErpSource {
         return newest == null ? null : newest.toString();
     }
 
-    /** The whole list of open receivables: Exact offers no filter on changes for it. */
+    /**
+     * The whole list of open receivables (Exact offers no filter on changes for it), a snapshot: a receivable
+     * the hub holds open that the list no longer has was paid or credited, and is cleared, unless more than
+     * {@code maxVanishedShare} of them went at once (a list that looks cut short clears nothing and fails
+     * the extract, which the connector shows). A row without a whole-number HID (quarantined by the mapping)
+     * leaves the list's keys unknown, so nothing is cleared that run.
+     */
     private void readReceivables(ConnectorInstance connector, Division division, PageSink sink) {
         String url = apiUrl(connector, division, "read/financial/ReceivablesList")
                 + "?$select=" + ErpRequests.encode(RECEIVABLE_FIELDS);
-        pages(connector, division, url, RECEIVABLES, ErpPage.RecordType.OPEN_ITEM, sink);
+        List<String> hids = pages(connector, division, url, RECEIVABLES, ErpPage.RecordType.OPEN_ITEM, sink).hids();
+        if (hids.contains("")) {
+            log.warn("{}: division {}: a receivable without HID; nothing is cleared this run", connector.id(),
+                    division.number());
+            return;
+        }
+        Set<String> listed = new HashSet<>(hids);
+        VanishedItems.Vanished vanished = vanishedItems.find(connector.id(), division.company(), listed::contains);
+        String list = "the ReceivablesList of division " + division.number();
+        Optional<String> tooMany = vanished.tooMany(new BigDecimal(connector.property("maxVanishedShare")),
+                division.company(), list);
+        if (tooMany.isPresent()) {
+            throw new IllegalStateException(connector.id() + ": " + tooMany.get() + "; nothing was cleared");
+        }
+        vanishedItems.handOver(connector.id(), division.company(), vanished.sourceItemKeys(), list,
+                Map.of("division", division.number(), "company", division.company()), RECEIVABLES, sink);
     }
 
-    /**
-     * Follows __next from the first page to the last, handing each page over as it is read; returns the
-     * Modified text of every record read.
-     */
-    private List<String> pages(ConnectorInstance connector, Division division, String firstUrl, String stream,
-                             ErpPage.RecordType type, PageSink sink) {
+    /** The Modified text and the HID of every record read. */
+    private record Read(List<String> modified, List<String> hids) {
+    }
+
+    /** Follows __next from the first page to the last, handing each page over as it is read. */
+    private Read pages(ConnectorInstance connector, Division division, String firstUrl, String stream,
+                       ErpPage.RecordType type, PageSink sink) {
         List<String> modified = new ArrayList<>();
+        List<String> hids = new ArrayList<>();
         int pages = 0;
         int records = 0;
         String url = firstUrl;
@@ -195,12 +225,13 @@ public class ExactOnlineSource implements ErpSource {
                 records += page.records().size();
             }
             modified.addAll(page.modified());
+            hids.addAll(page.hids());
             pages++;
             url = nextLink(connector, page.next(), url);
         }
         log.info("{}: division {} {}: {} records handed over in {} pages", connector.id(), division.number(), stream,
                 records, pages);
-        return modified;
+        return new Read(modified, hids);
     }
 
     private String envelope(Division division, String raw) {
@@ -340,9 +371,10 @@ public class ExactOnlineSource implements ErpSource {
      */
     Page readPage(ConnectorInstance connector, String url, String body) {
         JsonPageReader.ODataPage page = JsonPageReader.readOData(connector.id(), "GET " + URI.create(url).getPath(), body,
-                Map.of("Modified", JsonToken.VALUE_STRING));
+                Map.of("Modified", JsonToken.VALUE_STRING, "HID", JsonToken.VALUE_NUMBER_INT));
         return new Page(page.results().stream().map(JsonPageReader.RawElement::raw).toList(),
-                page.results().stream().map(record -> record.field("Modified")).toList(), page.next());
+                page.results().stream().map(record -> record.field("Modified")).toList(),
+                page.results().stream().map(record -> record.field("HID")).toList(), page.next());
     }
 
     /** Follows __next only to the configured host: the request carries our bearer token. */
@@ -399,7 +431,8 @@ public class ExactOnlineSource implements ErpSource {
     }
 
     /** The records of a page as sent, the Modified text of each, and the link to the next page. */
-    record Page(List<String> records, List<String> modified, String next) {
+    /** @param hids each receivable's HID (its key in the hub), "" when it has none that is a whole number */
+    record Page(List<String> records, List<String> modified, List<String> hids, String next) {
     }
 
     /**

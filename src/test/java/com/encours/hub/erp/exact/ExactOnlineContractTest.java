@@ -2,6 +2,7 @@ package com.encours.hub.erp.exact;
 
 import com.encours.hub.config.ConnectorDescriptor;
 import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.core.ledger.LedgerRepository;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.Debtor;
@@ -13,6 +14,7 @@ import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpPage.RecordType;
+import com.encours.hub.erp.VanishedItems;
 import com.encours.hub.sandbox.ExactOnlineSimulator;
 import com.encours.hub.sandbox.FaultPlan.Fault;
 import com.encours.hub.sandbox.PartnerSandbox;
@@ -66,6 +68,7 @@ class ExactOnlineContractTest {
     private PartnerSandbox sandbox;
     private JdbcTemplate jdbc;
     private RefreshTokenStore store;
+    private VanishedItems vanishedItems;
     private final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
     private final List<ErpPage> pages = Collections.synchronizedList(new ArrayList<>());
 
@@ -80,6 +83,7 @@ class ExactOnlineContractTest {
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = new JdbcTemplate(dataSource);
         store = new RefreshTokenStore(jdbc, new JdbcTransactionManager(dataSource), clock);
+        vanishedItems = new VanishedItems(new LedgerRepository(jdbc), new JdbcTransactionManager(dataSource), clock);
     }
 
     @AfterEach
@@ -90,7 +94,7 @@ class ExactOnlineContractTest {
 
     /** A hub instance: its own memory, the shared database; its waits move the clock. */
     private ExactOnlineSource hubInstance() {
-        return new ExactOnlineSource(ErpContracts.partnerHttp(), store, clock, wait -> {
+        return new ExactOnlineSource(ErpContracts.partnerHttp(), store, vanishedItems, clock, wait -> {
             waits.add(wait);
             clock.advance(wait);
         });

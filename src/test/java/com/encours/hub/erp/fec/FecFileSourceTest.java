@@ -12,6 +12,7 @@ import com.encours.hub.core.model.DocType;
 import com.encours.hub.core.model.OpenItem;
 import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRecordMapper;
+import com.encours.hub.erp.VanishedItems;
 import com.encours.hub.erp.drop.DropFileRefusedException;
 import com.encours.hub.erp.drop.DropSettings;
 import com.encours.hub.erp.drop.FileImports;
@@ -93,8 +94,10 @@ class FecFileSourceTest {
         home.setHome(".");
         mapper = new ErpRecordMapper(catalog, new JsonataMapper(home, json), VALIDATION.getValidator(),
                 new CanonicalJson(json, VALIDATION.getValidator()), 200, 8, 2);
-        source = new FecFileSource(catalog, new SnapshotImport(new LedgerRepository(jdbc), new FileImports(jdbc, clock),
-                mapper, new DataSourceTransactionManager(database), clock));
+        LedgerRepository ledger = new LedgerRepository(jdbc);
+        source = new FecFileSource(catalog, new SnapshotImport(ledger,
+                new VanishedItems(ledger, new DataSourceTransactionManager(database), clock),
+                new FileImports(jdbc, clock), mapper, clock));
     }
 
     @Test
