@@ -44,8 +44,8 @@ public final class IdentifierValidation {
     }
 
     /**
-     * The canonical spelling of an identifier: no spaces, dots, dashes or slashes (Unicode ones included), upper case. Scheme-specific completions (Belgian leading 0, GR to EL) are done by
-     * {@link #check}.
+     * The canonical spelling of an identifier: no spaces, dots, dashes or slashes (Unicode ones included), upper
+     * case. Scheme-specific completions (Belgian leading 0, GR to EL) are done by {@link #check}.
      */
     public static String normalise(String raw) {
         return raw == null ? null : DebtorIdentifier.normalise(UNICODE_SEPARATORS.matcher(raw).replaceAll(""));
@@ -57,11 +57,12 @@ public final class IdentifierValidation {
 
     /** Normalises {@code raw} and checks it as a {@code scheme} identifier. */
     public static IdentifierCheck check(IdentifierScheme scheme, String raw) {
-        Objects.requireNonNull(scheme, "scheme");
         String value = normalise(raw);
-        String label = label(scheme);
+        if (scheme == null) {
+            return IdentifierCheck.invalid(null, "Identifier", value, "has no scheme, so it cannot be checked");
+        }
         if (value == null || value.isEmpty()) {
-            return IdentifierCheck.missing(scheme, label, value);
+            return IdentifierCheck.missing(scheme, label(scheme), value);
         }
         return switch (scheme) {
             case VAT -> VatNumbers.check(value);
@@ -157,7 +158,8 @@ public final class IdentifierValidation {
             return format;
         }
         String siren = siret.substring(0, 9);
-        // INSEE numbered La Poste's ~10 000 establishments past what Luhn allows; their digits sum to a multiple of 5.
+        // All of La Poste's establishments share one SIREN, more than Luhn-valid establishment numbers can count:
+        // INSEE's rule for theirs is that the 14 digits add up to a multiple of 5.
         if (siren.equals(LA_POSTE_SIREN)) {
             return CheckDigits.passesLuhn(siret) || CheckDigits.digitSum(siret) % 5 == 0 ? null
                     : "fails both the Luhn check and La Poste's rule (the 14 digits must add up to a multiple of 5)";

@@ -165,6 +165,19 @@ class IdentifierValidationTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(IdentifierScheme.class)
+    void garbageIsAnInvalidIdentifierNotAnException(IdentifierScheme scheme) {
+        List<String> garbage = List.of("BE", "FR", "NL", "ES", "X", "\uD83D\uDE42", "0".repeat(200), "FRZZZZZZZZZZZ",
+                "NLB", "ES\u00D11234567L", "LU1234567", "?", "EL", "DE1");
+        for (String raw : garbage) {
+            IdentifierCheck check = IdentifierValidation.check(scheme, raw);
+
+            assertThat(check.valid()).as("%s %s", scheme, raw).isFalse();
+            assertThat(check.message()).as("%s %s", scheme, raw).isNotBlank();
+        }
+    }
+
     @Test
     void spreadsheetSpacesAndTypographicDashesAreSeparatorsToo() {
         // Excel in French formats numbers with narrow no-break spaces, Word turns hyphens into en dashes, and text
@@ -210,6 +223,12 @@ class IdentifierValidationTest {
                         + " one of them is wrong",
                 "FR SIRET 73282932000074 belongs to SIREN 732829320, but the debtor's FR SIREN is 542051180:"
                         + " one of them is wrong");
+    }
+
+    @Test
+    void anIdentifierWithoutSchemeIsAProblemNotAnException() {
+        assertThat(IdentifierValidation.problems(debtor(new DebtorIdentifier(null, "BE0417497106"))))
+                .containsExactly("Identifier BE0417497106: has no scheme, so it cannot be checked");
     }
 
     @Test
