@@ -26,8 +26,7 @@ public class DebtorExposure {
     public List<Exposure> of(Debtor debtor) {
         var lines = ledger.openItemsOf(debtor.debtorKey()).stream()
                 .map(row -> new ExposureCalculator.Line(Currency.getInstance(row.currency()), row.openAmount(),
-                        row.dueDate(), DocType.CREDIT_NOTE.name().equals(row.docType())
-                        || DocType.PAYMENT.name().equals(row.docType())))
+                        row.dueDate(), ItemFact.countsNegative(DocType.valueOf(row.docType()))))
                 .toList();
         return ExposureCalculator.compute(lines, debtor.internalCreditLimit(), debtor.currency(), LocalDate.now(clock));
     }

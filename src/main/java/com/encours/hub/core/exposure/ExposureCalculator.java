@@ -3,9 +3,7 @@ package com.encours.hub.core.exposure;
 import com.encours.hub.core.model.Exposure;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Currency;
@@ -41,14 +39,8 @@ public final class ExposureCalculator {
         for (Line line : lines) {
             Totals totals = byCurrency.computeIfAbsent(line.currency().getCurrencyCode(), code -> new Totals());
             BigDecimal amount = line.credit() ? line.openAmount().negate() : line.openAmount();
-            totals.open = totals.open.add(amount);
+            totals.ageing = totals.ageing.plus(AgeingBucket.of(line.dueDate(), today), amount);
             totals.items++;
-            long daysLate = ChronoUnit.DAYS.between(line.dueDate(), today);
-            if (daysLate > 0) {
-                totals.overdue = totals.overdue.add(amount);
-                int bucket = daysLate <= 30 ? 0 : daysLate <= 60 ? 1 : daysLate <= 90 ? 2 : 3;
-                totals.buckets[bucket] = totals.buckets[bucket].add(amount);
-            }
         }
         if (byCurrency.isEmpty() && internalLimit != null && limitCurrency != null) {
             byCurrency.put(limitCurrency.getCurrencyCode(), new Totals());
@@ -57,20 +49,18 @@ public final class ExposureCalculator {
         byCurrency.forEach((code, totals) -> {
             Currency currency = Currency.getInstance(code);
             boolean limitApplies = internalLimit != null && currency.equals(limitCurrency);
-            BigDecimal ratio = totals.open.signum() > 0
-                    ? totals.overdue.divide(totals.open, 4, RoundingMode.HALF_UP) : BigDecimal.ZERO.setScale(4);
-            exposures.add(new Exposure(currency, totals.open, totals.overdue, totals.buckets[0], totals.buckets[1],
-                    totals.buckets[2], totals.buckets[3], ratio, limitApplies ? internalLimit : null,
-                    limitApplies ? internalLimit.subtract(totals.open) : null, totals.items));
+            Ageing ageing = totals.ageing;
+            exposures.add(new Exposure(currency, ageing.open(), ageing.overdue(), ageing.days1To30(),
+                    ageing.days31To60(), ageing.days61To90(), ageing.over90(), ageing.overdueRatio(),
+                    limitApplies ? internalLimit : null, limitApplies ? internalLimit.subtract(ageing.open()) : null,
+                    totals.items));
         });
         exposures.sort(Comparator.comparing(e -> e.currency().getCurrencyCode()));
         return exposures;
     }
 
     private static final class Totals {
-        private BigDecimal open = BigDecimal.ZERO;
-        private BigDecimal overdue = BigDecimal.ZERO;
-        private final BigDecimal[] buckets = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
+        private Ageing ageing = Ageing.EMPTY;
         private int items;
     }
 }
