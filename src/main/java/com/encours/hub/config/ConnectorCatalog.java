@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 @Component
 public class ConnectorCatalog {
 
-    private static final Set<String> KINDS = Set.of("erp", "bureau", "insurer", "collection", "einvoice", "finance");
+    private static final Set<String> KINDS = Set.of("erp", "bureau", "identity", "insurer", "collection", "einvoice",
+            "finance");
     private static final Set<String> TYPES = Set.of("string", "integer", "boolean", "duration", "url");
 
     private final Map<String, ConnectorDescriptor> descriptors;
