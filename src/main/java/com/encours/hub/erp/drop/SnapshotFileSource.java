@@ -32,6 +32,7 @@ public abstract class SnapshotFileSource implements ErpSource {
             if (protocol().equals(connector.protocol())) {
                 checkFormatProperties(connector);
                 DropSettings.of(connector);
+                SftpPickup.check(connector);
             }
         }
     }
@@ -43,7 +44,10 @@ public abstract class SnapshotFileSource implements ErpSource {
         return watermarks;
     }
 
-    /** What the next file of the inbox would change, applying nothing; empty when no settled file waits. */
+    /**
+     * What the next file of the inbox would change, applying nothing; empty when no settled file waits. Files
+     * still on an SFTP server are not fetched for it (that would take them off the server).
+     */
     public final Optional<SnapshotImport.DryRun> dryRun(ConnectorInstance connector) {
         return snapshots.dryRun(this, connector);
     }

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * with the ledger, which applies the previous file's records asynchronously, so the next file waits for
  * the next run.
  *
- * <p>A file is read twice, streaming: first to collect the keys of its open items, its debtors and its
+ * <p>When the connector names an SFTP server, its settled files are first fetched into the inbox
+ * ({@link SftpPickup}). A file is read twice, streaming: first to collect the keys of its open items, its debtors and its
  * counts; then, once the ledger's open items of this connector and company have been compared with those
  * keys and the guardrail let the file through, to hand over its records: debtors first, then a clearing
  * record for each item that vanished (built from the item the ledger holds), then the open items, a
@@ -60,10 +61,12 @@ public class SnapshotImport {
     private final VanishedItems vanishedItems;
     private final FileImports imports;
     private final ErpRecordMapper mapper;
+    private final SftpPickup sftp;
     private final Clock clock;
 
     public SnapshotImport(LedgerRepository ledger, VanishedItems vanishedItems, FileImports imports, ErpRecordMapper mapper,
-                          Clock clock) {
+                          SftpPickup sftp, Clock clock) {
+        this.sftp = sftp;
         this.ledger = ledger;
         this.vanishedItems = vanishedItems;
         this.imports = imports;
@@ -74,6 +77,9 @@ public class SnapshotImport {
     void importNext(SnapshotFileSource source, ConnectorInstance connector, PageSink sink) {
         DropSettings settings = DropSettings.of(connector);
         DropInbox inbox = new DropInbox(settings, clock);
+        if (SftpPickup.configured(connector)) {
+            sftp.fetch(connector, settings);
+        }
         try {
             Optional<Path> next = inbox.next();
             if (next.isPresent()) {

@@ -3,8 +3,10 @@ package com.encours.hub.erp.drop;
 import com.encours.hub.erp.ErpExtract;
 import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.support.HubQueues;
+import com.encours.hub.support.SftpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,9 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The generic drops through the whole hub (mapping, erp.items, ledger on PostgreSQL), with the layout files
  * shipped under mappings/: a CSV file with the plain column map (erp/csv-drop), a French échéancier with
- * its trailer line, and an XML export through its stylesheet (erp/xml-drop). What the snapshot machinery
+ * its trailer line, an XML export through its stylesheet (erp/xml-drop), and a CSV file fetched from the
+ * ERP's SFTP server (Apache MINA SSHD). What the snapshot machinery
  * does the same for every format (duplicates, row-count guardrail, dry run) is FecFileDropIT's.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,6 +47,8 @@ class FileDropIT extends HubIntegrationTest {
     private static final Path CSV_GOLDEN = Path.of("mappings/erp/csv-drop/golden");
     private static final Path XML_GOLDEN = Path.of("mappings/erp/xml-drop/golden");
     private static final Duration FLOW_TIMEOUT = Duration.ofSeconds(90);
+
+    private static SftpServer sftp;
 
     @Autowired ErpExtract extract;
     @Autowired JdbcTemplate jdbc;
@@ -54,6 +61,18 @@ class FileDropIT extends HubIntegrationTest {
         connector(registry, "csv-fr-it", "erp/csv-drop", "ACME-FR", Map.of("columnMap", "erp/csv-drop/echeancier-fr.columns.json",
                 "encoding", "UTF-8"));
         connector(registry, "xml-it", "erp/xml-drop", "ACME-NL", Map.of());
+        sftp = new SftpServer(Files.createDirectories(DROP.resolve("sftp-server")));
+        Files.createDirectories(sftp.root().resolve("exports"));
+        connector(registry, "csv-sftp-it", "erp/csv-drop", "ACME-LU", Map.of("sftpHost", "127.0.0.1",
+                "sftpPort", Integer.toString(sftp.port()), "sftpUsername", SftpServer.USER, "sftpDirectory", "exports",
+                "sftpKnownHostsFile", sftp.knownHosts().toString()));
+        // a secret comes from the environment only, as in production
+        registry.add("hub.connectors.csv-sftp-it.properties.sftpPassword", () -> "${SFTP_IT_PASSWORD:" + SftpServer.PASSWORD + "}");
+    }
+
+    @AfterAll
+    static void stopSftp() throws IOException {
+        sftp.close();
     }
 
     private static void connector(DynamicPropertyRegistry registry, String id, String descriptor, String company,
@@ -154,6 +173,22 @@ class FileDropIT extends HubIntegrationTest {
         assertThatThrownBy(() -> extract.run("xml-it")).isInstanceOf(DropFileRefusedException.class)
                 .hasMessageContaining("the file declares 4 items, it holds 3");
         assertThat(items("xml-it")).isEqualTo(items);
+    }
+
+    @Test
+    @Order(5)
+    void aFileLeftOnTheErpsSftpServerIsFetchedAppliedAndMovedAsideThere() throws IOException {
+        Path remote = sftp.root().resolve("exports/open-items-20261203.csv");
+        Files.copy(CSV_GOLDEN.resolve("open-items.mixed.input.csv"), remote);
+        Files.setLastModifiedTime(remote, FileTime.from(Instant.now().minusSeconds(60)));
+
+        assertThat(extract.run("csv-sftp-it")).isTrue();
+        awaitFlows();
+
+        assertThat(items("csv-sftp-it")).containsOnlyKeys("INV-1001", "CRN-0007", "INV-1002");
+        assertThat(remote).doesNotExist();
+        assertThat(sftp.root().resolve("exports/.hub-fetched/open-items-20261203.csv")).exists();
+        assertThat(DROP.resolve("csv-sftp-it/done/open-items-20261203.csv")).exists();
     }
 
     private record Item(String docType, String status, BigDecimal openAmount) {

@@ -16,6 +16,7 @@ import com.encours.hub.erp.VanishedItems;
 import com.encours.hub.erp.drop.DropFileRefusedException;
 import com.encours.hub.erp.drop.DropSettings;
 import com.encours.hub.erp.drop.FileImports;
+import com.encours.hub.erp.drop.SftpPickup;
 import com.encours.hub.erp.drop.SnapshotImport;
 import com.encours.hub.support.MutableClock;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -97,7 +98,7 @@ class FecFileSourceTest {
         LedgerRepository ledger = new LedgerRepository(jdbc);
         source = new FecFileSource(catalog, new SnapshotImport(ledger,
                 new VanishedItems(ledger, new DataSourceTransactionManager(database), clock),
-                new FileImports(jdbc, clock), mapper, clock));
+                new FileImports(jdbc, clock), mapper, new SftpPickup(clock), clock));
     }
 
     @Test
