@@ -5,6 +5,7 @@ import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.HubAddresses;
 import com.encours.hub.core.broker.HubMessages;
+import com.encours.hub.core.identity.IdentifierValidation;
 import com.encours.hub.core.mapping.JsonataMapper;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.OpenItem;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns one raw ERP record into a canonical Debtor or OpenItem, ready for {@code erp.items}: mapped with
- * the connector's JSONata mapping, validated, versioned. A record that cannot be mapped or is invalid
+ * the connector's JSONata mapping, validated, versioned; a debtor's identifiers are checked (check digits,
+ * formats), and an invalid one is left out and named in the debtor's data errors. A record that cannot be mapped or is invalid
  * raises {@link InvalidMessageException} with a reason an ops user can act on.
  */
 @Component
@@ -182,7 +184,7 @@ public class ErpRecordMapper {
         }
         Object mapped = mapper.map(mapping, raw, bindings);
         if (type == ErpPage.RecordType.DEBTOR) {
-            Debtor debtor = validated(convert(mapped, Debtor.class, mapping));
+            Debtor debtor = IdentifierValidation.checked(validated(convert(mapped, Debtor.class, mapping)));
             return new Mapped(debtor.debtorKey(), json.write(debtor));
         }
         OpenItem item = validated(convert(mapped, OpenItem.class, mapping));

@@ -97,6 +97,22 @@ public final class IdentifierValidation {
     }
 
     /**
+     * The debtor with its valid identifiers in their stored form and its invalid ones left out, named in its
+     * data errors with the identifiers that contradict each other: a wrong number must neither stop the
+     * debtor nor be sent to a bureau.
+     */
+    public static Debtor checked(Debtor debtor) {
+        List<DebtorIdentifier> usable = new ArrayList<>();
+        for (DebtorIdentifier identifier : identifiersOf(debtor)) {
+            IdentifierCheck check = check(identifier);
+            if (check.valid()) {
+                usable.add(check.toDebtorIdentifier());
+            }
+        }
+        return debtor.withCheckedIdentifiers(usable, problems(debtor));
+    }
+
+    /**
      * The registration number a valid VAT number embeds: a Belgian VAT number is BE + the KBO/BCE enterprise
      * number, a French one is FR + key + the SIREN (except for Monaco's companies, and numbers with an alphanumeric
      * key, which are not built on a SIREN). Empty for other countries and for invalid numbers.

@@ -18,6 +18,10 @@ import java.util.List;
 /**
  * A customer who owes money, as the ERP describes it. The hub gives it a stable id ({@code hubId})
  * when it first sees it; everything else comes from the ERP.
+ *
+ * @param dataErrors what is wrong with the ERP's data that the hub could not use, e.g. an identifier whose
+ *                   check digits do not match (left out of {@code identifiers}): for the ERP's owners to fix;
+ *                   the debtor itself is kept
  */
 public record Debtor(
         String hubId,
@@ -35,7 +39,21 @@ public record Debtor(
         @PositiveOrZero @Digits(integer = 15, fraction = 4) BigDecimal internalCreditLimit,
         Currency currency,
         boolean blocked,
-        Instant sourceLastModified) {
+        Instant sourceLastModified,
+        @NotNull List<@Size(max = 512) String> dataErrors) {
+
+    public Debtor {
+        dataErrors = dataErrors == null ? List.of() : List.copyOf(dataErrors);
+    }
+
+    /** A debtor without data errors, as mappings and tests build one. */
+    public Debtor(String hubId, String sourceSystem, String company, String debtorRef, String name, String country,
+                  List<DebtorIdentifier> identifiers, Address address, String email, String phone, String customerType,
+                  String paymentTerms, BigDecimal internalCreditLimit, Currency currency, boolean blocked,
+                  Instant sourceLastModified) {
+        this(hubId, sourceSystem, company, debtorRef, name, country, identifiers, address, email, phone, customerType,
+                paymentTerms, internalCreditLimit, currency, blocked, sourceLastModified, List.of());
+    }
 
     @JsonIgnore
     public String debtorKey() {
@@ -49,6 +67,12 @@ public record Debtor(
 
     public Debtor withHubId(String id) {
         return new Debtor(id, sourceSystem, company, debtorRef, name, country, identifiers, address, email, phone,
-                customerType, paymentTerms, internalCreditLimit, currency, blocked, sourceLastModified);
+                customerType, paymentTerms, internalCreditLimit, currency, blocked, sourceLastModified, dataErrors);
+    }
+
+    /** The same debtor with only the identifiers the hub can use, and what was wrong with the others. */
+    public Debtor withCheckedIdentifiers(List<DebtorIdentifier> usable, List<String> errors) {
+        return new Debtor(hubId, sourceSystem, company, debtorRef, name, country, usable, address, email, phone,
+                customerType, paymentTerms, internalCreditLimit, currency, blocked, sourceLastModified, errors);
     }
 }

@@ -251,6 +251,26 @@ class IdentifierValidationTest {
                 .isEmpty();
     }
 
+    @Test
+    void aDebtorKeepsItsValidIdentifiersInStoredFormAndNamesTheWrongOneAsADataError() {
+        // BE0403170701: 04031707 mod 97 = 96, 97 - 96 = 01, the check digits written; BE0403170702 is off by one
+        Debtor checked = IdentifierValidation.checked(debtor(id(IdentifierScheme.VAT, "be 0403.170.701"),
+                id(IdentifierScheme.BE_KBO, "0403.170.702")));
+
+        assertThat(checked.identifiers()).containsExactly(id(IdentifierScheme.VAT, "BE0403170701"));
+        assertThat(checked.dataErrors()).singleElement().asString().contains("0403170702").contains("check digits");
+        assertThat(checked.name()).isEqualTo("Some customer");
+    }
+
+    @Test
+    void aDebtorWithGoodIdentifiersHasNoDataErrors() {
+        Debtor checked = IdentifierValidation.checked(debtor(id(IdentifierScheme.VAT, "BE0403170701"),
+                id(IdentifierScheme.BE_KBO, "0403170701")));
+
+        assertThat(checked.identifiers()).hasSize(2);
+        assertThat(checked.dataErrors()).isEmpty();
+    }
+
     private static DebtorIdentifier id(IdentifierScheme scheme, String value) {
         return new DebtorIdentifier(scheme, value);
     }

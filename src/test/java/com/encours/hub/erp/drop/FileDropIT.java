@@ -106,6 +106,7 @@ class FileDropIT extends HubIntegrationTest {
         assertThat(debtor.at("/name").asText()).isEqualTo("Brasserie Dupont; Fils SA");
         assertThat(debtor.at("/internalCreditLimit").decimalValue()).isEqualByComparingTo("25000");
         assertThat(debtor.at("/blocked").asBoolean()).isFalse();
+        assertThat(debtor.at("/dataErrors")).as("its VAT and KBO numbers check out").isEmpty();
         assertThat(jdbc.queryForObject("select count(*) from debtor_identifier i join debtor d on d.hub_id = i.hub_id "
                 + "where d.debtor_key = ? and i.scheme in ('VAT', 'BE_KBO')", Integer.class, "csv-it:ACME-BE:C0042")).isEqualTo(2);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(quarantinedReasons())
