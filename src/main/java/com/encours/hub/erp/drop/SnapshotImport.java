@@ -66,11 +66,11 @@ public class SnapshotImport {
 
     public SnapshotImport(LedgerRepository ledger, VanishedItems vanishedItems, FileImports imports, ErpRecordMapper mapper,
                           SftpPickup sftp, Clock clock) {
-        this.sftp = sftp;
         this.ledger = ledger;
         this.vanishedItems = vanishedItems;
         this.imports = imports;
         this.mapper = mapper;
+        this.sftp = sftp;
         this.clock = clock;
     }
 
