@@ -5,7 +5,10 @@ import com.encours.hub.sandbox.ExactOnlineSimulator;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.HubIntegrationTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -25,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * goes through the real mapping, validation and broker into the ledger, each division under its company
  * code, and a malformed receivable is quarantined alone with its reason.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExactOnlineSandboxIT extends HubIntegrationTest {
 
     private static final String CONNECTOR = "exact-sandbox";
@@ -49,6 +54,7 @@ class ExactOnlineSandboxIT extends HubIntegrationTest {
     }
 
     @Test
+    @Order(1)
     void extractOfBothDivisionsReachesTheLedgerAndTheBrokenRecordIsQuarantinedAlone() {
         exact.injectReceivable(ExactOnlineSimulator.FRANCE, "{\"HID\":1999999,\"AccountCode\":\"C10010\",\"Amount\":\"n/a\"}");
         Map<String, Integer> expected = Map.of(
@@ -73,6 +79,7 @@ class ExactOnlineSandboxIT extends HubIntegrationTest {
     }
 
     @Test
+    @Order(2)
     void aReceivableTheListNoLongerHasIsClearedByTheNextExtract() {
         assertThat(extract.run(CONNECTOR)).isTrue();
         int listed = exact.openInvoices(ExactOnlineSimulator.BENELUX).size()
@@ -86,6 +93,25 @@ class ExactOnlineSandboxIT extends HubIntegrationTest {
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(open("BENELUX")).isEqualTo(listed - 1));
         assertThat(jdbc.queryForObject("select count(*) from open_item where source_system = ? and company = 'BENELUX' "
                 + "and status = 'CLEARED' and open_amount = 0", Integer.class, CONNECTOR)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void aListThatLostMoreThanTheAllowedShareClearsNothingAndFailsTheExtract() {
+        assertThat(extract.run(CONNECTOR)).isTrue();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(open("FRANCE"))
+                .isEqualTo(exact.openInvoices(ExactOnlineSimulator.FRANCE).size()
+                        + exact.creditNoteHolders(ExactOnlineSimulator.FRANCE).size()));
+        int before = open("FRANCE");
+
+        // 40 % of France's receivables gone at once: more than maxVanishedShare 0.3, a list cut short
+        List<SandboxPortfolio.Invoice> invoices = exact.openInvoices(ExactOnlineSimulator.FRANCE);
+        invoices.subList(0, (int) Math.ceil(before * 0.4)).forEach(invoice ->
+                portfolio.pay(invoice.number(), invoice.remainingAmount(), Instant.now()));
+
+        assertThatThrownBy(() -> extract.run(CONNECTOR)).hasMessageContaining("the ReceivablesList of division "
+                + ExactOnlineSimulator.FRANCE).hasMessageContaining("looks truncated; nothing was cleared");
+        assertThat(open("FRANCE")).isEqualTo(before);
     }
 
     private int open(String company) {
