@@ -239,8 +239,10 @@ public class BusinessCentralSimulator implements SandboxSimulator {
                 ? new String(Base64.getUrlDecoder().decode(query.get("$skiptoken")), StandardCharsets.UTF_8) : "";
 
         Instant since = modifiedAfter;
-        List<Entity> matching = (entitySet.equals("customers") ? customers() : salesInvoices()).stream()
+        List<Entity> filtered = (entitySet.equals("customers") ? customers() : salesInvoices()).stream()
                 .filter(e -> since == null || e.lastModified().isAfter(since))
+                .toList();
+        List<Entity> matching = filtered.stream()
                 .filter(e -> e.number().compareTo(after) > 0)
                 .sorted(Comparator.comparing(Entity::number))
                 .toList();
@@ -257,7 +259,12 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("{\"@odata.context\":" + quoted(base + "/api/v2.0/$metadata#companies(" + company + ")/"
-                + entitySet) + ",\"value\":[").getBytes(StandardCharsets.UTF_8));
+                + entitySet)).getBytes(StandardCharsets.UTF_8));
+        if ("true".equals(query.get("$count"))) {
+            // the whole filtered collection, as OData counts it, on every page asked with $count
+            body.write((",\"@odata.count\":" + filtered.size()).getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(",\"value\":[".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
                 body.write(',');

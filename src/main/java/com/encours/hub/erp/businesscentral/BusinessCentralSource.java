@@ -89,9 +89,10 @@ public class BusinessCentralSource implements ErpSource {
     @Override
     public Map<String, String> extract(ConnectorInstance connector, Map<String, String> watermarks, PageSink sink) {
         Map<String, String> next = new LinkedHashMap<>(watermarks);
-        read(connector, CUSTOMERS, ErpPage.RecordType.DEBTOR, watermarks.get(CUSTOMERS), sink)
+        Announced announced = new Announced();
+        read(connector, CUSTOMERS, ErpPage.RecordType.DEBTOR, watermarks.get(CUSTOMERS), announced, sink)
                 .ifPresent(newest -> next.put(CUSTOMERS, newest));
-        read(connector, SALES_INVOICES, ErpPage.RecordType.OPEN_ITEM, watermarks.get(SALES_INVOICES), sink)
+        read(connector, SALES_INVOICES, ErpPage.RecordType.OPEN_ITEM, watermarks.get(SALES_INVOICES), announced, sink)
                 .ifPresent(newest -> next.put(SALES_INVOICES, newest));
         return next;
     }
@@ -104,12 +105,13 @@ public class BusinessCentralSource implements ErpSource {
      * unchanged rest).
      */
     private Optional<String> read(ConnectorInstance connector, String stream, ErpPage.RecordType type,
-                                  String watermark, PageSink sink) {
-        String url = collectionUrl(connector, stream);
+                                  String watermark, Announced announced, PageSink sink) {
+        // $count=true: the first page says how many records the stream holds, for the extract's progress
+        String url = collectionUrl(connector, stream) + "?$count=true";
         Instant since = null;
         if (watermark != null && !watermark.isBlank()) {
             since = parseWatermark(connector, stream, watermark);
-            url += "?$filter=" + ErpRequests.encode("lastModifiedDateTime gt " + since);
+            url += "&$filter=" + ErpRequests.encode("lastModifiedDateTime gt " + since);
         }
         Instant newest = null;
         Instant settled = null;
@@ -119,6 +121,9 @@ public class BusinessCentralSource implements ErpSource {
             Page page = fetchPage(connector, url);
             if (pages == 0 && page.serverTime() != null) {
                 settled = page.serverTime().minus(connector.durationProperty("lateCommitWindow"));
+            }
+            if (pages == 0 && page.count() != null) {
+                sink.expect(announced.before + page.count());
             }
             List<String> records = new ArrayList<>(page.records().size());
             for (RawRecord record : page.records()) {
@@ -137,6 +142,7 @@ public class BusinessCentralSource implements ErpSource {
             url = nextLink(connector, page.nextLink(), url);
         }
         log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream, handedOver, pages);
+        announced.before += handedOver;
         if (newest != null && settled != null && newest.isAfter(settled)) {
             newest = since != null && since.isAfter(settled) ? since : settled;
         }
@@ -240,6 +246,7 @@ public class BusinessCentralSource implements ErpSource {
         Page page = JsonPageReader.read(connector.id(), path, body, JsonToken.START_OBJECT, parser -> {
             List<RawRecord> records = null;
             String nextLink = null;
+            Long count = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken token = parser.nextToken();
@@ -253,16 +260,23 @@ public class BusinessCentralSource implements ErpSource {
                     nextLink = parser.getText();
                 } else if (field.equals("@odata.nextLink") && token != JsonToken.VALUE_NULL) {
                     throw JsonPageReader.refused(connector.id(), "GET " + path, "an @odata.nextLink that is not a string");
+                } else if (field.equals("@odata.count") && token == JsonToken.VALUE_NUMBER_INT) {
+                    count = parser.getLongValue();
                 } else {
                     parser.skipChildren();
                 }
             }
-            return new Page(records, nextLink, serverTime);
+            return new Page(records, nextLink, count, serverTime);
         });
         if (page.records() == null) {
             throw withoutValueArray(connector, path);
         }
         return page;
+    }
+
+    /** Records handed over by the streams read so far: a stream's total counts on top of them. */
+    private static final class Announced {
+        private long before;
     }
 
     private static PartnerException withoutValueArray(ConnectorInstance connector, String path) {
@@ -326,7 +340,8 @@ public class BusinessCentralSource implements ErpSource {
     }
 
     /** A page's records as sent, its next link and the server's clock when it answered, if it said. */
-    record Page(List<RawRecord> records, String nextLink, Instant serverTime) {
+    /** @param count how many records the collection holds ({@code @odata.count}), when the page says */
+    record Page(List<RawRecord> records, String nextLink, Long count, Instant serverTime) {
     }
 
     /** One element of a page's value array: its exact text, and what paging needs from it. */
