@@ -20,6 +20,7 @@ import org.flywaydb.core.Flyway;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.env.StandardEnvironment;
@@ -50,7 +51,8 @@ class DebtorAssessmentsRoutingTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T09:30:00Z"));
     private final StubBureau creditsafe = new StubBureau(CreditsafeClient.PROTOCOL, "creditsafe");
     private final StubBureau dnb = new StubBureau(DnbDirectPlusClient.PROTOCOL, "dnb");
-    private JdbcTemplate jdbc;
+    private static DriverManagerDataSource dataSource;
+    private static JdbcTemplate jdbc;
     private AssessmentCache cache;
     private ConnectorState state;
 
@@ -59,12 +61,18 @@ class DebtorAssessmentsRoutingTest {
         VALIDATION.close();
     }
 
-    @BeforeEach
-    void database() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:routing-" + UUID.randomUUID()
+    @BeforeAll
+    static void database() {
+        dataSource = new DriverManagerDataSource("jdbc:h2:mem:routing-" + UUID.randomUUID()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = new JdbcTemplate(dataSource);
+    }
+
+    @BeforeEach
+    void emptyLedger() {
+        jdbc.update("delete from credit_assessment");
+        jdbc.update("delete from debtor");
         cache = new AssessmentCache(jdbc, new CanonicalJson(JsonMapper.builder().addModule(new JavaTimeModule()).build(),
                 VALIDATION.getValidator()));
         state = new ConnectorState(jdbc, new DataSourceTransactionManager(dataSource), clock);
