@@ -8,7 +8,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -182,7 +181,7 @@ public class DnbSimulator implements SandboxSimulator {
     }
 
     private void match(HttpExchange exchange) throws IOException {
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
         String country = query.get("countryISOAlpha2Code");
         String registrationNumber = query.get("registrationNumber");
         if (country == null || country.length() != 2 || (registrationNumber == null && query.get("name") == null)) {
@@ -262,7 +261,7 @@ public class DnbSimulator implements SandboxSimulator {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("transactionDetail", transactionDetail());
         answer.put("inquiryDetail", Map.of("duns", duns, "blockIDs",
-                List.of(query(exchange.getRequestURI().getRawQuery()).getOrDefault("blockIDs", "").split(","))));
+                List.of(QueryString.parse(exchange.getRequestURI().getRawQuery()).getOrDefault("blockIDs", "").split(","))));
         answer.put("organization", organization);
         send(exchange, 200, answer);
     }
@@ -298,21 +297,6 @@ public class DnbSimulator implements SandboxSimulator {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (raw == null) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return params;
     }
 
     private static String normalise(String identifier) {

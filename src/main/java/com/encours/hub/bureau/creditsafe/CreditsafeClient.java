@@ -1,10 +1,10 @@
 package com.encours.hub.bureau.creditsafe;
 
 import com.encours.hub.bureau.BureauClient;
+import com.encours.hub.bureau.BureauReports;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.mapping.JsonataMapper;
-import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.DebtorIdentifier;
@@ -103,28 +103,12 @@ public class CreditsafeClient implements BureauClient {
         Lookup lookup = find(connector, debtor);
         Instant fetchedAt = clock.instant();
         if (lookup.chosen() == null) {
-            return new CreditAssessment(PROVIDER, null, null, null, null, lookup.note(), null, null, null,
-                    fetchedAt, fetchedAt.plus(assessmentTtl));
+            return BureauReports.notRated(PROVIDER, lookup.note(), fetchedAt, assessmentTtl);
         }
         String connectId = lookup.chosen().path("id").asText();
         HttpResponse<String> report = get(connector, "/companies/" + encode(connectId));
-        Object mapped = mapper.map(connector.mapping("assessment"), report.body(), Map.of(
-                "fetchedAt", fetchedAt.toString(), "validUntil", fetchedAt.plus(assessmentTtl).toString()));
-        CreditAssessment assessment;
-        try {
-            assessment = mapper.convert(mapped, CreditAssessment.class);
-        } catch (IllegalArgumentException e) {
-            String reason = e.getCause() instanceof JsonProcessingException cause ? cause.getOriginalMessage() : e.getMessage();
-            throw new MappingException(connector.mapping("assessment"), "the report gave an invalid assessment: " + reason);
-        }
-        if (lookup.note() == null) {
-            return assessment;
-        }
-        String description = assessment.ratingDescription() == null ? lookup.note()
-                : assessment.ratingDescription() + " (" + lookup.note() + ")";
-        return new CreditAssessment(assessment.provider(), assessment.providerRef(), assessment.providerScore(),
-                assessment.score(), assessment.ratingBand(), description, assessment.recommendedLimit(),
-                assessment.limitCurrency(), assessment.limitText(), assessment.fetchedAt(), assessment.validUntil());
+        return BureauReports.withNote(BureauReports.map(mapper, connector, report.body(), fetchedAt, assessmentTtl),
+                lookup.note());
     }
 
     /** Searches by VAT number, then by registration number; the note says why nothing or which one was chosen. */

@@ -1,11 +1,11 @@
 package com.encours.hub.bureau.dnb;
 
 import com.encours.hub.bureau.BureauClient;
+import com.encours.hub.bureau.BureauReports;
 import com.encours.hub.bureau.DebtorCountry;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.mapping.JsonataMapper;
-import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.DebtorIdentifier;
@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -105,29 +104,12 @@ public class DnbDirectPlusClient implements BureauClient {
         Match match = match(connector, debtor);
         Instant fetchedAt = clock.instant();
         if (match.duns() == null) {
-            return new CreditAssessment(PROVIDER, null, null, null, null, match.note(), null, null, null,
-                    fetchedAt, fetchedAt.plus(assessmentTtl));
+            return BureauReports.notRated(PROVIDER, match.note(), fetchedAt, assessmentTtl);
         }
         HttpResponse<String> data = get(connector, "/v1/data/duns/" + encode(match.duns()) + "?blockIDs="
                 + encode(connector.property("blockIDs")));
-        String mapping = connector.mapping("assessment");
-        Object mapped = mapper.map(mapping, data.body(), Map.of(
-                "fetchedAt", fetchedAt.toString(), "validUntil", fetchedAt.plus(assessmentTtl).toString()));
-        CreditAssessment assessment;
-        try {
-            assessment = mapper.convert(mapped, CreditAssessment.class);
-        } catch (IllegalArgumentException e) {
-            String reason = e.getCause() instanceof JsonProcessingException cause ? cause.getOriginalMessage() : e.getMessage();
-            throw new MappingException(mapping, "the D&B data gave an invalid assessment: " + reason);
-        }
-        if (match.note() == null) {
-            return assessment;
-        }
-        String description = assessment.ratingDescription() == null ? match.note()
-                : assessment.ratingDescription() + " (" + match.note() + ")";
-        return new CreditAssessment(assessment.provider(), assessment.providerRef(), assessment.providerScore(),
-                assessment.score(), assessment.ratingBand(), description, assessment.recommendedLimit(),
-                assessment.limitCurrency(), assessment.limitText(), assessment.fetchedAt(), assessment.validUntil());
+        return BureauReports.withNote(BureauReports.map(mapper, connector, data.body(), fetchedAt, assessmentTtl),
+                match.note());
     }
 
     /** The DUNS number to read: the debtor's own, else a certain cleanseMatch candidate; or why there is none. */
