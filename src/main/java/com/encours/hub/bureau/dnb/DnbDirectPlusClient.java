@@ -2,6 +2,7 @@ package com.encours.hub.bureau.dnb;
 
 import com.encours.hub.bureau.BureauClient;
 import com.encours.hub.bureau.BureauReports;
+import com.encours.hub.bureau.BureauSessions;
 import com.encours.hub.bureau.DebtorCountry;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.InvalidMessageException;
@@ -17,8 +18,6 @@ import com.encours.hub.core.partner.RetryPolicy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -34,9 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Speaks Dun &amp; Bradstreet Direct+ ({@code dnb-direct-plus}): one access token per connector from
@@ -50,8 +46,8 @@ import java.util.concurrent.ConcurrentMap;
  * can put the right DUNS number in the ERP (a change of identifiers is assessed again at once). Scoring
  * the wrong company would be worse than scoring none.
  * <p>
- * Refused credentials are never retried, and not tried again for {@code loginRetryBlock}. A 401 on a data
- * call means the token died early: one new token, one new attempt.
+ * Refused credentials are never retried, and not tried again for {@code loginRetryBlock}; a 401 on a data
+ * call gets one new token and one new attempt ({@link BureauSessions}).
  */
 @Component
 public class DnbDirectPlusClient implements BureauClient {
@@ -59,7 +55,6 @@ public class DnbDirectPlusClient implements BureauClient {
     public static final String PROTOCOL = "dnb-direct-plus";
     static final String PROVIDER = "dnb";
 
-    private static final Logger log = LoggerFactory.getLogger(DnbDirectPlusClient.class);
     /** Renew this long before expiry so a call never leaves with a token about to die in flight. */
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
     /** Data blocks of one company are tens of kilobytes; megabytes are not, and are refused unread. */
@@ -74,7 +69,7 @@ public class DnbDirectPlusClient implements BureauClient {
     private final ObjectMapper json;
     private final Duration assessmentTtl;
     private final Clock clock;
-    private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final BureauSessions sessions;
 
     @Autowired
     public DnbDirectPlusClient(PartnerHttp http, JsonataMapper mapper, ObjectMapper json,
@@ -89,6 +84,7 @@ public class DnbDirectPlusClient implements BureauClient {
         this.json = json;
         this.assessmentTtl = assessmentTtl;
         this.clock = clock;
+        this.sessions = new BureauSessions("D&B", clock, this::requestToken, "consumerKey", "consumerSecret");
     }
 
     @Override
@@ -184,29 +180,31 @@ public class DnbDirectPlusClient implements BureauClient {
         return candidates;
     }
 
-    /** GET with the current token; a 401 means the token died early: one new token, one new attempt. */
+    /** GET with the connector's token (renewed once if D&B refuses it). */
     private HttpResponse<String> get(ConnectorInstance connector, String pathAndQuery) {
-        Session session = session(connector);
         URI uri = URI.create(connector.property("baseUrl") + pathAndQuery);
-        String token = session.token(connector);
-        try {
-            return http.send(connector.id(), policy(connector), MAX_BODY_BYTES,
-                    () -> request(connector, uri).header("Authorization", "Bearer " + token).GET().build());
-        } catch (PartnerAuthenticationException e) {
-            if (e.status() != 401) {
-                throw e;
-            }
-            log.info("{}: D&B refused the access token; asking for a new one once", connector.id());
-            session.invalidate(token);
-            String fresh = session.token(connector);
-            return http.send(connector.id(), policy(connector), MAX_BODY_BYTES,
-                    () -> request(connector, uri).header("Authorization", "Bearer " + fresh).GET().build());
-        }
+        return sessions.call(connector, token -> http.send(connector.id(), policy(connector), MAX_BODY_BYTES,
+                () -> request(connector, uri).header("Authorization", "Bearer " + token).GET().build()));
     }
 
-    private Session session(ConnectorInstance connector) {
-        return sessions.compute(connector.id(), (id, current) ->
-                current != null && current.sameCredentials(connector) ? current : new Session(connector));
+    /** POST /v2/token with the consumer key and secret as Basic credentials. */
+    private BureauSessions.Issued requestToken(ConnectorInstance connector, Instant now) {
+        URI uri = URI.create(connector.property("baseUrl") + "/v2/token");
+        String basic = Base64.getEncoder().encodeToString((connector.property("consumerKey") + ":"
+                + connector.property("consumerSecret")).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(connector.id(), policy(connector), () -> request(connector, uri)
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"client_credentials\"}")).build());
+        JsonNode body = parse(connector, response);
+        String issued = body.path("access_token").asText("");
+        JsonNode expiresIn = body.path("expiresIn");
+        if (issued.isBlank() || !expiresIn.canConvertToLong() || expiresIn.asLong() <= 0) {
+            throw malformed(connector, response, "a token without access_token and a positive expiresIn");
+        }
+        Duration lifetime = Duration.ofSeconds(expiresIn.asLong());
+        // a token shorter-lived than twice the margin is used for half its life rather than not at all
+        return new BureauSessions.Issued(issued, now.plus(lifetime.compareTo(RENEW_BEFORE_EXPIRY.multipliedBy(2)) > 0
+                ? lifetime.minus(RENEW_BEFORE_EXPIRY) : lifetime.dividedBy(2)));
     }
 
     private static HttpRequest.Builder request(ConnectorInstance connector, URI uri) {
@@ -245,71 +243,5 @@ public class DnbDirectPlusClient implements BureauClient {
     }
 
     private record Candidate(String duns, int confidence) {
-    }
-
-    /** One connector's token. Renewal is serialised so that concurrent assessments share one token request. */
-    private final class Session {
-
-        private final String consumerKey;
-        private final String consumerSecret;
-        private String token;
-        private Instant renewAt;
-        private Instant refusedUntil;
-
-        Session(ConnectorInstance connector) {
-            this.consumerKey = connector.property("consumerKey");
-            this.consumerSecret = connector.property("consumerSecret");
-        }
-
-        boolean sameCredentials(ConnectorInstance connector) {
-            return Objects.equals(consumerKey, connector.property("consumerKey"))
-                    && Objects.equals(consumerSecret, connector.property("consumerSecret"));
-        }
-
-        synchronized String token(ConnectorInstance connector) {
-            Instant now = clock.instant();
-            if (token != null && now.isBefore(renewAt)) {
-                return token;
-            }
-            if (refusedUntil != null && now.isBefore(refusedUntil)) {
-                throw new PartnerAuthenticationException(connector.id(), 401, "D&B refused this consumer key and "
-                        + "secret; no new token request before " + refusedUntil + " (fix the credentials, then retry)");
-            }
-            try {
-                requestToken(connector, now);
-            } catch (PartnerAuthenticationException e) {
-                refusedUntil = now.plus(connector.durationProperty("loginRetryBlock"));
-                token = null;
-                throw e;
-            }
-            return token;
-        }
-
-        /** Forgets the token only if it is still the one refused: another thread may have renewed it already. */
-        synchronized void invalidate(String refused) {
-            if (Objects.equals(token, refused)) {
-                token = null;
-            }
-        }
-
-        private void requestToken(ConnectorInstance connector, Instant now) {
-            URI uri = URI.create(connector.property("baseUrl") + "/v2/token");
-            String basic = Base64.getEncoder().encodeToString((consumerKey + ":" + consumerSecret)
-                    .getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> response = http.send(connector.id(), policy(connector), () -> request(connector, uri)
-                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"client_credentials\"}")).build());
-            JsonNode body = parse(connector, response);
-            String issued = body.path("access_token").asText("");
-            JsonNode expiresIn = body.path("expiresIn");
-            if (issued.isBlank() || !expiresIn.canConvertToLong() || expiresIn.asLong() <= 0) {
-                throw malformed(connector, response, "a token without access_token and a positive expiresIn");
-            }
-            token = issued;
-            Duration lifetime = Duration.ofSeconds(expiresIn.asLong());
-            // a token shorter-lived than the margin is used for half its life rather than not at all
-            renewAt = now.plus(lifetime.compareTo(RENEW_BEFORE_EXPIRY.multipliedBy(2)) > 0
-                    ? lifetime.minus(RENEW_BEFORE_EXPIRY) : lifetime.dividedBy(2));
-        }
     }
 }
