@@ -23,6 +23,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -148,6 +151,16 @@ class DebtorAssessmentsRoutingTest {
 
         assessments("creditsafe-main", Map.of("BE", "dnb-main")).current(belgian);
         assertThat(dnb.assessed).containsExactly("d-be");
+    }
+
+    @Test
+    void routesAreReadFromTheConfigurationKeys() {
+        HubProperties bound = new Binder(new MapConfigurationPropertySource(Map.of("hub.bureau.connector", "creditsafe-main",
+                "hub.bureau.by-country.US", "dnb-main", "hub.bureau.by-country.BE", "dnb-main")))
+                .bind("hub", Bindable.ofInstance(new HubProperties())).get();
+
+        assertThat(bound.getBureau().getConnector()).isEqualTo("creditsafe-main");
+        assertThat(bound.getBureau().getByCountry()).containsOnly(Map.entry("US", "dnb-main"), Map.entry("BE", "dnb-main"));
     }
 
     @Test
