@@ -9,7 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The latest assessment of each debtor, with the identifiers it was fetched for. */
+/** The latest assessment of each debtor, with the identifiers it was fetched for and the connector that fetched it. */
 @Repository
 public class AssessmentCache {
 
@@ -21,24 +21,27 @@ public class AssessmentCache {
         this.json = json;
     }
 
-    public record Cached(CreditAssessment assessment, String identifiersHash, Instant validUntil) {
+    /** @param connectorId the bureau connector that assessed; null for assessments stored before it was kept */
+    public record Cached(CreditAssessment assessment, String identifiersHash, Instant validUntil, String connectorId) {
     }
 
     public Optional<Cached> find(String hubId) {
-        return jdbc.query("select payload, identifiers_hash, valid_until from credit_assessment where hub_id = ?",
-                (rs, n) -> new Cached(json.read(rs.getString(1), CreditAssessment.class), rs.getString(2), rs.getTimestamp(3).toInstant()),
+        return jdbc.query("select payload, identifiers_hash, valid_until, connector_id from credit_assessment where hub_id = ?",
+                (rs, n) -> new Cached(json.read(rs.getString(1), CreditAssessment.class), rs.getString(2),
+                        rs.getTimestamp(3).toInstant(), rs.getString(4)),
                 hubId).stream().findFirst();
     }
 
-    public void store(String hubId, CreditAssessment assessment, String identifiersHash) {
+    public void store(String hubId, CreditAssessment assessment, String identifiersHash, String connectorId) {
         String payload = json.write(assessment);
         Timestamp fetched = Timestamp.from(assessment.fetchedAt());
         Timestamp validUntil = Timestamp.from(assessment.validUntil());
         if (jdbc.update("update credit_assessment set provider = ?, identifiers_hash = ?, fetched_at = ?, valid_until = ?, "
-                + "payload = ? where hub_id = ?", assessment.provider(), identifiersHash, fetched, validUntil, payload,
-                hubId) == 0) {
-            jdbc.update("insert into credit_assessment (hub_id, provider, identifiers_hash, fetched_at, valid_until, payload) "
-                    + "values (?, ?, ?, ?, ?, ?)", hubId, assessment.provider(), identifiersHash, fetched, validUntil, payload);
+                + "payload = ?, connector_id = ? where hub_id = ?", assessment.provider(), identifiersHash, fetched, validUntil,
+                payload, connectorId, hubId) == 0) {
+            jdbc.update("insert into credit_assessment (hub_id, provider, identifiers_hash, fetched_at, valid_until, payload, "
+                    + "connector_id) values (?, ?, ?, ?, ?, ?, ?)", hubId, assessment.provider(), identifiersHash, fetched,
+                    validUntil, payload, connectorId);
         }
     }
 

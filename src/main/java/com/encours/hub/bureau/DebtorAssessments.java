@@ -13,7 +13,9 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,16 +23,23 @@ import java.util.stream.Collectors;
 
 /**
  * Gives a debtor's current assessment, asking the bureau only when it must: the debtor was never
- * assessed, its identifiers changed, or the assessment is past its validity. Everything else is
- * answered from the cache, so repeated syncs cost no bureau call.
+ * assessed, its identifiers changed, the assessment is past its validity, or another bureau now scores
+ * the debtor's country. Everything else is answered from the cache, so repeated syncs cost no bureau call.
+ * <p>
+ * Which bureau scores a debtor is configuration: {@code hub.bureau.by-country.<country>} names the connector
+ * for the debtors of that country ({@link DebtorCountry}), {@code hub.bureau.connector} the one for the
+ * others (and for every debtor when no country is routed). Every named connector is checked at startup.
  */
 @Service
 public class DebtorAssessments {
 
+    static final String FALLBACK_KEY = "hub.bureau.connector";
+    static final String BY_COUNTRY_KEY = "hub.bureau.by-country";
+
     private final AssessmentCache cache;
     private final ConnectorState state;
-    private final Optional<ConnectorInstance> bureau;
-    private final BureauClient client;
+    private final Optional<Route> fallback;
+    private final Map<String, Route> byCountry = new LinkedHashMap<>();
     private final Clock clock;
     private final MeterRegistry meters;
 
@@ -40,36 +49,52 @@ public class DebtorAssessments {
         this.state = state;
         this.clock = clock;
         this.meters = meters;
-        String connectorId = properties.getBureau().getConnector();
-        this.bureau = connectorId == null || connectorId.isBlank() ? Optional.empty()
-                : Optional.of(catalog.instance(connectorId));
         Map<String, BureauClient> byProtocol = clients.stream()
                 .collect(Collectors.toMap(BureauClient::protocol, Function.identity()));
-        this.client = bureau.map(instance -> {
-            if (!"bureau".equals(instance.kind())) {
-                throw new ConnectorConfigurationException("hub configuration", "hub.bureau.connector",
-                        "'" + instance.id() + "' is a " + instance.kind() + " connector, not a bureau");
+        String connectorId = properties.getBureau().getConnector();
+        this.fallback = connectorId == null || connectorId.isBlank() ? Optional.empty()
+                : Optional.of(route(FALLBACK_KEY, connectorId, catalog, byProtocol));
+        properties.getBureau().getByCountry().forEach((country, id) -> {
+            String key = BY_COUNTRY_KEY + "." + country;
+            if (!country.matches("[A-Za-z]{2}")) {
+                throw new ConnectorConfigurationException("hub configuration", key,
+                        "'" + country + "' is not a two-letter ISO 3166 country code");
             }
-            BureauClient found = byProtocol.get(instance.protocol());
-            if (found == null) {
-                throw new ConnectorConfigurationException(instance.descriptor().file(), "spec.protocol",
-                        "no bureau implementation for protocol '" + instance.protocol() + "' (known: "
-                                + byProtocol.keySet() + ")");
-            }
-            return found;
-        }).orElse(null);
+            byCountry.put(country.toUpperCase(Locale.ROOT), route(key, id, catalog, byProtocol));
+        });
     }
 
-    /** The assessment to publish with the debtor's items; empty when no bureau is configured. */
+    /** The bureau connector named by {@code key}, and the client that speaks its protocol; refuses anything else. */
+    private static Route route(String key, String connectorId, ConnectorCatalog catalog,
+                               Map<String, BureauClient> byProtocol) {
+        ConnectorInstance instance = catalog.instances().stream().filter(i -> i.id().equals(connectorId)).findFirst()
+                .orElseThrow(() -> new ConnectorConfigurationException("hub configuration", key,
+                        "no connector '" + connectorId + "' under hub.connectors"));
+        if (!"bureau".equals(instance.kind())) {
+            throw new ConnectorConfigurationException("hub configuration", key,
+                    "'" + instance.id() + "' is a " + instance.kind() + " connector, not a bureau");
+        }
+        BureauClient client = byProtocol.get(instance.protocol());
+        if (client == null) {
+            throw new ConnectorConfigurationException(instance.descriptor().file(), "spec.protocol",
+                    "no bureau implementation for protocol '" + instance.protocol() + "' (known: "
+                            + byProtocol.keySet() + "), named by " + key);
+        }
+        return new Route(instance, client);
+    }
+
+    /** The assessment to publish with the debtor's items; empty when no bureau scores the debtor's country. */
     public Optional<CreditAssessment> current(Debtor debtor) {
-        if (bureau.isEmpty()) {
+        Optional<Route> route = DebtorCountry.of(debtor).map(byCountry::get).or(() -> fallback);
+        if (route.isEmpty()) {
             return Optional.empty();
         }
+        ConnectorInstance bureau = route.get().connector();
         String identifiersHash = Ledger.identifiersHash(debtor.identifiers());
         Instant now = clock.instant();
         Optional<AssessmentCache.Cached> cached = cache.find(debtor.hubId());
         if (cached.isPresent() && cached.get().identifiersHash().equals(identifiersHash)
-                && cached.get().validUntil().isAfter(now)) {
+                && bureau.id().equals(assessedBy(cached.get())) && cached.get().validUntil().isAfter(now)) {
             meters.counter("hub.bureau.assessments", "source", "cache").increment();
             return Optional.of(cached.get().assessment());
         }
@@ -79,14 +104,23 @@ public class DebtorAssessments {
         }
         CreditAssessment fresh;
         try {
-            fresh = client.assess(bureau.get(), debtor);
+            fresh = route.get().client().assess(bureau, debtor);
         } catch (RuntimeException e) {
-            state.recordError(bureau.get().id(), e.getMessage());
+            state.recordError(bureau.id(), e.getMessage());
             throw e;
         }
-        cache.store(debtor.hubId(), fresh, identifiersHash);
-        state.recordSuccess(bureau.get().id());
-        meters.counter("hub.bureau.assessments", "source", bureau.get().id()).increment();
+        cache.store(debtor.hubId(), fresh, identifiersHash, bureau.id());
+        state.recordSuccess(bureau.id());
+        meters.counter("hub.bureau.assessments", "source", bureau.id()).increment();
         return Optional.of(fresh);
+    }
+
+    /** Assessments stored before the connector was kept came from the one bureau of the time: the fallback. */
+    private String assessedBy(AssessmentCache.Cached cached) {
+        return cached.connectorId() != null ? cached.connectorId()
+                : fallback.map(route -> route.connector().id()).orElse(null);
+    }
+
+    private record Route(ConnectorInstance connector, BureauClient client) {
     }
 }

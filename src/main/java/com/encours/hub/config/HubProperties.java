@@ -89,8 +89,10 @@ public class HubProperties {
     }
 
     public static class Bureau {
-        /** Connector id of the bureau that scores debtors. */
+        /** Connector id of the bureau that scores debtors; with {@link #byCountry}, of those of other countries. */
         private String connector;
+        /** Connector id of the bureau that scores the debtors of a country (ISO 3166 alpha-2 key), e.g. US: dnb-main. */
+        private final Map<String, String> byCountry = new LinkedHashMap<>();
         /** An assessment older than this is fetched again when the debtor's items change. */
         private Duration assessmentTtl = Duration.ofDays(30);
 
@@ -100,6 +102,10 @@ public class HubProperties {
 
         public void setConnector(String connector) {
             this.connector = connector;
+        }
+
+        public Map<String, String> getByCountry() {
+            return byCountry;
         }
 
         public Duration getAssessmentTtl() {

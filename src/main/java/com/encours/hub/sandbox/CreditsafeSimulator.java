@@ -183,7 +183,7 @@ public class CreditsafeSimulator implements SandboxSimulator {
     }
 
     private void search(HttpExchange exchange) throws IOException {
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
         String countries = query.get("countries");
         String vatNo = query.get("vatNo");
         String regNo = query.get("regNo");
@@ -310,21 +310,6 @@ public class CreditsafeSimulator implements SandboxSimulator {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (raw == null) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return params;
     }
 
     private static String normalise(String identifier) {

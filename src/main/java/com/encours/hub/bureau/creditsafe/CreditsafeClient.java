@@ -1,15 +1,15 @@
 package com.encours.hub.bureau.creditsafe;
 
 import com.encours.hub.bureau.BureauClient;
+import com.encours.hub.bureau.BureauReports;
+import com.encours.hub.bureau.BureauSessions;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.mapping.JsonataMapper;
-import com.encours.hub.core.mapping.MappingException;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.DebtorIdentifier;
 import com.encours.hub.core.model.IdentifierScheme;
-import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.PartnerHttp;
 import com.encours.hub.core.partner.RetryPolicy;
@@ -34,11 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 
 /**
@@ -73,7 +69,7 @@ public class CreditsafeClient implements BureauClient {
     private final ObjectMapper json;
     private final Duration assessmentTtl;
     private final Clock clock;
-    private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final BureauSessions sessions;
 
     @Autowired
     public CreditsafeClient(PartnerHttp http, JsonataMapper mapper, ObjectMapper json,
@@ -88,6 +84,7 @@ public class CreditsafeClient implements BureauClient {
         this.json = json;
         this.assessmentTtl = assessmentTtl;
         this.clock = clock;
+        this.sessions = new BureauSessions("Creditsafe", clock, this::login, "username", "password");
     }
 
     @Override
@@ -103,28 +100,12 @@ public class CreditsafeClient implements BureauClient {
         Lookup lookup = find(connector, debtor);
         Instant fetchedAt = clock.instant();
         if (lookup.chosen() == null) {
-            return new CreditAssessment(PROVIDER, null, null, null, null, lookup.note(), null, null, null,
-                    fetchedAt, fetchedAt.plus(assessmentTtl));
+            return BureauReports.notRated(PROVIDER, lookup.note(), fetchedAt, assessmentTtl);
         }
         String connectId = lookup.chosen().path("id").asText();
         HttpResponse<String> report = get(connector, "/companies/" + encode(connectId));
-        Object mapped = mapper.map(connector.mapping("assessment"), report.body(), Map.of(
-                "fetchedAt", fetchedAt.toString(), "validUntil", fetchedAt.plus(assessmentTtl).toString()));
-        CreditAssessment assessment;
-        try {
-            assessment = mapper.convert(mapped, CreditAssessment.class);
-        } catch (IllegalArgumentException e) {
-            String reason = e.getCause() instanceof JsonProcessingException cause ? cause.getOriginalMessage() : e.getMessage();
-            throw new MappingException(connector.mapping("assessment"), "the report gave an invalid assessment: " + reason);
-        }
-        if (lookup.note() == null) {
-            return assessment;
-        }
-        String description = assessment.ratingDescription() == null ? lookup.note()
-                : assessment.ratingDescription() + " (" + lookup.note() + ")";
-        return new CreditAssessment(assessment.provider(), assessment.providerRef(), assessment.providerScore(),
-                assessment.score(), assessment.ratingBand(), description, assessment.recommendedLimit(),
-                assessment.limitCurrency(), assessment.limitText(), assessment.fetchedAt(), assessment.validUntil());
+        return BureauReports.withNote(BureauReports.map(mapper, connector, report.body(), fetchedAt, assessmentTtl),
+                lookup.note());
     }
 
     /** Searches by VAT number, then by registration number; the note says why nothing or which one was chosen. */
@@ -190,27 +171,11 @@ public class CreditsafeClient implements BureauClient {
         return found;
     }
 
-    /** GET with the current token; a 401 means the token died early: log in again once and repeat once. */
+    /** GET with the connector's token (Creditsafe is logged in to again once if it refuses it). */
     private HttpResponse<String> get(ConnectorInstance connector, String pathAndQuery) {
-        Session session = session(connector);
         URI uri = URI.create(connector.property("baseUrl") + pathAndQuery);
-        String token = session.token(connector);
-        try {
-            return http.send(connector.id(), policy(connector), MAX_BODY_BYTES, () -> request(connector, uri, token).GET().build());
-        } catch (PartnerAuthenticationException e) {
-            if (e.status() != 401) {
-                throw e;
-            }
-            log.info("{}: Creditsafe refused the session token; logging in again once", connector.id());
-            session.invalidate(token);
-            String fresh = session.token(connector);
-            return http.send(connector.id(), policy(connector), MAX_BODY_BYTES, () -> request(connector, uri, fresh).GET().build());
-        }
-    }
-
-    private Session session(ConnectorInstance connector) {
-        return sessions.compute(connector.id(), (id, current) ->
-                current != null && current.sameCredentials(connector) ? current : new Session(connector));
+        return sessions.call(connector, token -> http.send(connector.id(), policy(connector), MAX_BODY_BYTES,
+                () -> request(connector, uri, token).GET().build()));
     }
 
     private HttpRequest.Builder request(ConnectorInstance connector, URI uri, String token) {
@@ -284,86 +249,40 @@ public class CreditsafeClient implements BureauClient {
     private record Lookup(JsonNode chosen, String note) {
     }
 
-    /** One connector's login state. Token renewal is serialised so concurrent assessments share one login. */
-    private final class Session {
-
-        private final String username;
-        private final String password;
-        private String token;
-        private Instant renewAt;
-        private Instant refusedUntil;
-
-        Session(ConnectorInstance connector) {
-            this.username = connector.property("username");
-            this.password = connector.property("password");
+    /** POST /authenticate; the JWT is renewed shortly before the expiry its claim gives. */
+    private BureauSessions.Issued login(ConnectorInstance connector, Instant now) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(Map.of("username", connector.property("username"),
+                    "password", connector.property("password")));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the login body", e);
         }
-
-        boolean sameCredentials(ConnectorInstance connector) {
-            return Objects.equals(username, connector.property("username"))
-                    && Objects.equals(password, connector.property("password"));
+        URI uri = URI.create(connector.property("baseUrl") + "/authenticate");
+        HttpResponse<String> response = http.send(connector.id(), policy(connector), () ->
+                request(connector, uri, null).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        String issued = parse(connector, response).path("token").asText(null);
+        if (issued == null || issued.isBlank()) {
+            throw new PartnerException(connector.id(), response.statusCode(), false,
+                    "/authenticate answered without a token", null);
         }
+        return new BureauSessions.Issued(issued, expiry(issued, now).minus(RENEW_BEFORE_EXPIRY));
+    }
 
-        synchronized String token(ConnectorInstance connector) {
-            Instant now = clock.instant();
-            if (token != null && now.isBefore(renewAt)) {
-                return token;
-            }
-            if (refusedUntil != null && now.isBefore(refusedUntil)) {
-                throw new PartnerAuthenticationException(connector.id(), 401, "Creditsafe refused these credentials; "
-                        + "no new login before " + refusedUntil + " so the account is not locked (fix the "
-                        + "credentials, then retry)");
-            }
+    /** The JWT's exp claim when it can be read, else the assumed lifetime from now. */
+    private Instant expiry(String jwt, Instant now) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length >= 2) {
             try {
-                token = login(connector);
-            } catch (PartnerAuthenticationException e) {
-                refusedUntil = now.plus(connector.durationProperty("loginRetryBlock"));
-                token = null;
-                throw e;
-            }
-            renewAt = expiry(token, now).minus(RENEW_BEFORE_EXPIRY);
-            return token;
-        }
-
-        /** Forgets the token only if it is still the one refused: another thread may have renewed it already. */
-        synchronized void invalidate(String refused) {
-            if (Objects.equals(token, refused)) {
-                token = null;
-            }
-        }
-
-        private String login(ConnectorInstance connector) {
-            byte[] body;
-            try {
-                body = json.writeValueAsBytes(Map.of("username", username, "password", password));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write the login body", e);
-            }
-            URI uri = URI.create(connector.property("baseUrl") + "/authenticate");
-            HttpResponse<String> response = http.send(connector.id(), policy(connector), () ->
-                    request(connector, uri, null).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-            String issued = parse(connector, response).path("token").asText(null);
-            if (issued == null || issued.isBlank()) {
-                throw new PartnerException(connector.id(), response.statusCode(), false,
-                        "/authenticate answered without a token", null);
-            }
-            return issued;
-        }
-
-        /** The JWT's exp claim when it can be read, else the assumed lifetime from now. */
-        private Instant expiry(String jwt, Instant now) {
-            String[] parts = jwt.split("\\.");
-            if (parts.length >= 2) {
-                try {
-                    JsonNode exp = json.readTree(Base64.getUrlDecoder().decode(parts[1])).path("exp");
-                    if (exp.canConvertToLong()) {
-                        return Instant.ofEpochSecond(exp.asLong());
-                    }
-                } catch (IllegalArgumentException | IOException notAJwt) {
-                    log.debug("Creditsafe token has no readable exp claim; assuming {}", ASSUMED_TOKEN_LIFETIME);
+                JsonNode exp = json.readTree(Base64.getUrlDecoder().decode(parts[1])).path("exp");
+                if (exp.canConvertToLong()) {
+                    return Instant.ofEpochSecond(exp.asLong());
                 }
+            } catch (IllegalArgumentException | IOException notAJwt) {
+                log.debug("Creditsafe token has no readable exp claim; assuming {}", ASSUMED_TOKEN_LIFETIME);
             }
-            return now.plus(ASSUMED_TOKEN_LIFETIME);
         }
+        return now.plus(ASSUMED_TOKEN_LIFETIME);
     }
 }
