@@ -42,4 +42,13 @@ public class AssessmentCache {
         }
     }
 
+    /**
+     * Makes the debtor's assessment due now, so that the next enrichment asks the bureau again; false when
+     * the debtor has no assessment, or one already due.
+     */
+    public boolean markStale(String hubId, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        return jdbc.update("update credit_assessment set valid_until = ? where hub_id = ? and valid_until > ?",
+                at, hubId, at) == 1;
+    }
 }
