@@ -6,13 +6,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -26,7 +22,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,10 +53,8 @@ public class CompanywebSimulator implements SandboxSimulator {
 
     public static final String PREFIX = "/companyweb";
     public static final String SERVICE_PATH = PREFIX + "/b2b/CompanywebService";
-    private static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
     private static final String NS = "http://ws.companyweb.be/b2b";
     private static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final SandboxPortfolio portfolio;
     private final String loginId;
@@ -101,7 +94,7 @@ public class CompanywebSimulator implements SandboxSimulator {
 
     /** Companyweb's SOAP fault with this code, to script through {@link #faults()}. */
     public static FaultPlan.Fault soapFault(String code) {
-        return new FaultPlan.Fault(500, Map.of("Content-Type", "text/xml; charset=UTF-8"), faultEnvelope(code),
+        return new FaultPlan.Fault(500, Map.of("Content-Type", SoapMessages.XML), SoapMessages.faultEnvelope("env:Server", code),
                 Duration.ZERO, request -> request.contains(SERVICE_PATH));
     }
 
@@ -144,36 +137,41 @@ public class CompanywebSimulator implements SandboxSimulator {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestURI().getPath().equals(SERVICE_PATH) || !exchange.getRequestMethod().equals("POST")) {
-            send(exchange, 404, "text/plain; charset=UTF-8", "Not found");
+            SoapMessages.send(exchange, 404, "text/plain; charset=UTF-8", "Not found");
             return;
         }
         Element call;
         try {
-            call = bodyElement(exchange.getRequestBody().readNBytes(MAX_REQUEST_BYTES));
+            call = SoapMessages.operation(exchange.getRequestBody());
         } catch (IllegalArgumentException | SAXException | ParserConfigurationException e) {
-            sendFault(exchange, "soap:Client", "Unreadable request: " + e.getMessage());
+            SoapMessages.sendFault(exchange, "env:Client", "Unreadable request: " + e.getMessage());
             return;
         }
-        Map<String, String> fields = texts(call);
-        Element credentials = child(call, "Credentials");
-        Map<String, String> login = credentials == null ? Map.of() : texts(credentials);
+        if (!NS.equals(call.getNamespaceURI())) {
+            SoapMessages.sendFault(exchange, "env:Client", "Unexpected element {" + call.getNamespaceURI() + "}"
+                    + call.getLocalName());
+            return;
+        }
+        Map<String, String> fields = SoapMessages.texts(call);
+        Element credentials = SoapMessages.child(call, "Credentials");
+        Map<String, String> login = credentials == null ? Map.of() : SoapMessages.texts(credentials);
         if (!loginId.equals(login.get("LoginId")) || !password.equals(login.get("Password"))
                 || !expectedHash().equals(login.get("DailyHash"))) {
             refusedLogins.incrementAndGet();
-            sendFault(exchange, "soap:Server", "AUTHENTICATION_FAILED");
+            SoapMessages.sendFault(exchange, "env:Server", "AUTHENTICATION_FAILED");
             return;
         }
         switch (call.getLocalName()) {
             case "GetCompanyByVat" -> company(exchange, fields.getOrDefault("VatNumber", ""));
             case "GetAlerts" -> alerts(exchange, fields.get("Since"));
-            default -> sendFault(exchange, "soap:Client", "Unknown operation " + call.getLocalName());
+            default -> SoapMessages.sendFault(exchange, "env:Client", "Unknown operation " + call.getLocalName());
         }
     }
 
     private void company(HttpExchange exchange, String number) throws IOException {
         companyRequests.incrementAndGet();
         if (!number.matches("[01][0-9]{9}")) {
-            sendFault(exchange, "soap:Server", "INVALID_VAT_NUMBER");
+            SoapMessages.sendFault(exchange, "env:Server", "INVALID_VAT_NUMBER");
             return;
         }
         StringBuilder body = new StringBuilder("<cw:GetCompanyByVatResponse xmlns:cw=\"" + NS + "\">");
@@ -188,7 +186,7 @@ public class CompanywebSimulator implements SandboxSimulator {
             body.append("<cw:Company>").append(elements(elements)).append("</cw:Company>");
         });
         body.append("</cw:GetCompanyByVatResponse>");
-        send(exchange, 200, "text/xml; charset=UTF-8", envelope(body.toString()));
+        SoapMessages.send(exchange, 200, SoapMessages.XML, SoapMessages.envelope(body.toString()));
     }
 
     private void alerts(HttpExchange exchange, String since) throws IOException {
@@ -196,7 +194,7 @@ public class CompanywebSimulator implements SandboxSimulator {
         try {
             after = Instant.parse(since == null ? "" : since);
         } catch (DateTimeParseException e) {
-            sendFault(exchange, "soap:Client", "Since is not a dateTime");
+            SoapMessages.sendFault(exchange, "env:Client", "Since is not a dateTime");
             return;
         }
         StringBuilder body = new StringBuilder("<cw:GetAlertsResponse xmlns:cw=\"" + NS + "\">");
@@ -212,7 +210,7 @@ public class CompanywebSimulator implements SandboxSimulator {
             body.append("<cw:Alert>").append(elements(elements)).append("</cw:Alert>");
         });
         body.append("</cw:GetAlertsResponse>");
-        send(exchange, 200, "text/xml; charset=UTF-8", envelope(body.toString()));
+        SoapMessages.send(exchange, 200, SoapMessages.XML, SoapMessages.envelope(body.toString()));
     }
 
     /** What Companyweb says of the company now: changed by a test, else from the portfolio. */
@@ -252,82 +250,10 @@ public class CompanywebSimulator implements SandboxSimulator {
         StringBuilder xml = new StringBuilder();
         elements.forEach((name, value) -> {
             if (value != null) {
-                xml.append("<cw:").append(name).append('>').append(escape(value)).append("</cw:").append(name).append('>');
+                xml.append("<cw:").append(name).append('>').append(SoapMessages.escape(value)).append("</cw:").append(name).append('>');
             }
         });
         return xml.toString();
-    }
-
-    /** The SOAP body's first element, read with a parser that refuses DTDs and external entities. */
-    private static Element bodyElement(byte[] request) throws ParserConfigurationException, IOException, SAXException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setExpandEntityReferences(false);
-        Element envelope = factory.newDocumentBuilder().parse(new ByteArrayInputStream(request)).getDocumentElement();
-        Element body = SOAP_NS.equals(envelope.getNamespaceURI()) ? child(envelope, "Body") : null;
-        Element call = body == null ? null : firstElement(body);
-        if (call == null || !NS.equals(call.getNamespaceURI())) {
-            throw new IllegalArgumentException("no SOAP 1.1 Body with a Companyweb operation");
-        }
-        return call;
-    }
-
-    private static Element firstElement(Element parent) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static Element child(Element parent, String localName) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && localName.equals(element.getLocalName())) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static Map<String, String> texts(Element parent) {
-        Map<String, String> texts = new HashMap<>();
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element) {
-                texts.put(element.getLocalName(), element.getTextContent().strip());
-            }
-        }
-        return texts;
-    }
-
-    private static String faultEnvelope(String code) {
-        return faultEnvelope("soap:Server", code);
-    }
-
-    private static String faultEnvelope(String faultCode, String faultString) {
-        return envelope("<soap:Fault><faultcode>" + faultCode + "</faultcode><faultstring>" + escape(faultString)
-                + "</faultstring></soap:Fault>");
-    }
-
-    private static String envelope(String body) {
-        return "<soap:Envelope xmlns:soap=\"" + SOAP_NS + "\"><soap:Body>" + body + "</soap:Body></soap:Envelope>";
-    }
-
-    private static void sendFault(HttpExchange exchange, String faultCode, String faultString) throws IOException {
-        send(exchange, 500, "text/xml; charset=UTF-8", faultEnvelope(faultCode, faultString));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private record Situation(String name, String status, LocalDate statusDate, BigDecimal barometer, String creditLimit) {

@@ -10,6 +10,7 @@ import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.DebtorIdentifier;
 import com.encours.hub.core.model.IdentifierScheme;
+import com.encours.hub.core.partner.CxfTimeouts;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.RetryPolicy;
@@ -22,17 +23,11 @@ import org.apache.camel.component.cxf.common.CxfPayload;
 import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.common.message.CxfConstants;
 import org.apache.camel.component.cxf.jaxws.CxfComponent;
-import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapHeader;
-import org.apache.cxf.endpoint.Client;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.staxutils.StaxUtils;
-import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPException;
-import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -406,28 +401,8 @@ public class CompanywebClient implements BureauClient, BureauMonitoring {
         endpoint.setAllowStreaming(false);
         endpoint.setProperties(new LinkedHashMap<>(XML_LIMITS));
         endpoint.setSkipFaultLogging(true);
-        Duration connect = connector.durationProperty("connectTimeout");
-        Duration receive = connector.durationProperty("requestTimeout");
-        endpoint.setCxfConfigurer(new CxfConfigurer() {
-            @Override
-            public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
-                // the endpoint's own settings are enough
-            }
-
-            @Override
-            public void configureClient(Client client) {
-                HTTPClientPolicy http = new HTTPClientPolicy();
-                http.setConnectionTimeout(connect.toMillis());
-                http.setReceiveTimeout(receive.toMillis());
-                http.setAutoRedirect(false);
-                ((HTTPConduit) client.getConduit()).setClient(http);
-            }
-
-            @Override
-            public void configureServer(Server server) {
-                // the hub is only a Companyweb client
-            }
-        });
+        endpoint.setCxfConfigurer(new CxfTimeouts(connector.durationProperty("connectTimeout"),
+                connector.durationProperty("requestTimeout")));
         return endpoint;
     }
 

@@ -17,6 +17,7 @@ import com.encours.hub.sandbox.PartnerSandbox;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.sandbox.SandboxPortfolio.Company;
 import com.encours.hub.support.MutableClock;
+import com.encours.hub.support.QuickRetries;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -64,13 +65,8 @@ class CompanywebContractTest {
 
     @BeforeAll
     static void start() {
-        ConnectorDescriptor loaded = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("bureau/companyweb");
-        ConnectorDescriptor.Spec spec = loaded.spec();
         // the real descriptor with millisecond backoffs, so that exhausting the retries takes no seconds
-        descriptor = new ConnectorDescriptor(loaded.apiVersion(), loaded.kind(), loaded.metadata(),
-                new ConnectorDescriptor.Spec(spec.protocol(), spec.transport(), spec.auth(), spec.paging(),
-                        spec.rateLimit(), new ConnectorDescriptor.Retry(spec.retry().maxAttempts(), Duration.ofMillis(5),
-                        Duration.ofMillis(10), null), spec.mappings(), spec.definition()));
+        descriptor = QuickRetries.of(ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("bureau/companyweb"));
         json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
         HubProperties hub = new HubProperties();
         hub.setHome(".");
