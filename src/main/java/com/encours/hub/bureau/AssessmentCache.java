@@ -7,6 +7,8 @@ import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The latest assessment of each debtor, with the identifiers it was fetched for. */
@@ -40,6 +42,18 @@ public class AssessmentCache {
             jdbc.update("insert into credit_assessment (hub_id, provider, identifiers_hash, fetched_at, valid_until, payload) "
                     + "values (?, ?, ?, ?, ?, ?)", hubId, assessment.provider(), identifiersHash, fetched, validUntil, payload);
         }
+    }
+
+    /**
+     * The debtors whose cached assessment comes from {@code provider} under {@code providerRef}. The reference
+     * lives in the payload only: the text search narrows, reading the payload decides.
+     */
+    public List<String> hubIdsAssessedAs(String provider, String providerRef) {
+        String pattern = "%" + providerRef.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.query("select hub_id, payload from credit_assessment where provider = ? and payload like ? escape '\\' "
+                        + "order by hub_id", (rs, n) -> providerRef.equals(json.read(rs.getString(2), CreditAssessment.class)
+                        .providerRef()) ? rs.getString(1) : null,
+                provider, pattern).stream().filter(Objects::nonNull).toList();
     }
 
     /**

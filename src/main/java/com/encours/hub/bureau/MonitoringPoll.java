@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * Pulls the changes a monitoring bureau raised since the connector's watermark, finds the debtors they concern
- * by their identifiers in the ledger, makes their cached assessment due and assesses them again through
+ * by their identifiers in the ledger or by the bureau's reference in their cached assessment, makes their cached assessment due and assesses them again through
  * {@link DebtorAssessments}, so that the next event of each carries the new score.
  * <p>
  * The watermark ({@value #WATERMARK}, the latest alert instant seen) is saved only once every alert of the
@@ -106,7 +106,10 @@ public class MonitoringPoll {
         Set<String> concerned = new LinkedHashSet<>();
         Instant latest = Instant.parse(since);
         for (BureauAlert alert : alerts) {
-            List<String> debtors = ledger.hubIdsWithAnyIdentifier(alert.identifiers());
+            Set<String> debtors = new LinkedHashSet<>(ledger.hubIdsWithAnyIdentifier(alert.identifiers()));
+            if (alert.providerRef() != null) {
+                debtors.addAll(cache.hubIdsAssessedAs(alert.provider(), alert.providerRef()));
+            }
             log.info("{}: {} alert {} ({}) concerns {} debtor(s)", connectorId, alert.type(), alert.alertId(),
                     alert.description(), debtors.size());
             debtors.forEach(hubId -> cache.markStale(hubId, now));

@@ -174,7 +174,7 @@ public class CompanywebClient implements BureauClient, BureauMonitoring {
             String digits = vat.startsWith("BE") ? vat.substring(2) : vat;
             String change = text(fields, "OldValue") == null && text(fields, "NewValue") == null ? ""
                     : " (" + text(fields, "OldValue") + " -> " + text(fields, "NewValue") + ")";
-            alerts.add(new BureauAlert(text(fields, "AlertId"),
+            alerts.add(new BureauAlert(text(fields, "AlertId"), PROVIDER, digits,
                     List.of(new DebtorIdentifier(IdentifierScheme.BE_KBO, digits),
                             new DebtorIdentifier(IdentifierScheme.VAT, "BE" + digits)),
                     instant(connector, raisedAt), text(fields, "Type"),
