@@ -67,10 +67,11 @@ public class MonitoringPoll {
         this.meters = meters;
     }
 
-    /** The enabled bureau connectors whose protocol offers monitoring. */
+    /** The enabled bureau connectors whose protocol offers monitoring, and whose {@code monitoring} is on. */
     public List<ConnectorInstance> monitoredConnectors() {
         return catalog.enabledInstances("bureau").stream()
-                .filter(connector -> byProtocol.containsKey(connector.protocol())).toList();
+                .filter(connector -> byProtocol.containsKey(connector.protocol()))
+                .filter(connector -> Boolean.parseBoolean(connector.property("monitoring"))).toList();
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.encours.hub.bureau;
 
+import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.ledger.LedgerRepository;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.DebtorIdentifier;
@@ -52,6 +53,8 @@ class MonitoringIT extends HubIntegrationTest {
                 .filter(c -> c.country().equals("BE") && c.providerScore() != null && c.providerScore() >= 40)
                 .filter(c -> portfolio.invoices().stream().anyMatch(i -> i.customer().equals(c)))
                 .findFirst().orElseThrow();
+        // monitoring is on for the Companyweb sandbox connector only (Creditsafe's is off by default)
+        assertThat(monitoring.monitoredConnectors()).extracting(ConnectorInstance::id).containsExactly(CONNECTOR);
         extract.run("bc-sandbox");
         new HubQueues(broker).awaitQuiet(FLOW_TIMEOUT);
         List<String> debtors = ledger.hubIdsWithAnyIdentifier(List.of(new DebtorIdentifier(IdentifierScheme.VAT, company.vat())));
