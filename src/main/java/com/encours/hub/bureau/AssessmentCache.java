@@ -7,6 +7,8 @@ import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The latest assessment of each debtor, with the identifiers it was fetched for and the connector that fetched it. */
@@ -45,4 +47,25 @@ public class AssessmentCache {
         }
     }
 
+    /**
+     * The debtors whose cached assessment comes from {@code provider} under {@code providerRef}. The reference
+     * lives in the payload only: the text search narrows, reading the payload decides.
+     */
+    public List<String> hubIdsAssessedAs(String provider, String providerRef) {
+        String pattern = "%" + providerRef.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.query("select hub_id, payload from credit_assessment where provider = ? and payload like ? escape '\\' "
+                        + "order by hub_id", (rs, n) -> providerRef.equals(json.read(rs.getString(2), CreditAssessment.class)
+                        .providerRef()) ? rs.getString(1) : null,
+                provider, pattern).stream().filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Makes the debtor's assessment due now, so that the next enrichment asks the bureau again; false when
+     * the debtor has no assessment, or one already due.
+     */
+    public boolean markStale(String hubId, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        return jdbc.update("update credit_assessment set valid_until = ? where hub_id = ? and valid_until > ?",
+                at, hubId, at) == 1;
+    }
 }

@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the account locks after three refused logins, as Creditsafe's does), {@code GET /companies} searched by
  * {@code vatNo} or {@code regNo}, and {@code GET /companies/{connectId}} credit reports built from the
  * {@link SandboxPortfolio}. Error bodies follow Connect's {@code {correlationId, message, details}} shape.
+ * Monitoring: one portfolio holding every portfolio company ({@code GET /monitoring/portfolios}) and the
+ * notification events raised by {@link #raiseEvent} ({@code GET /monitoring/notificationEvents}, filtered by
+ * {@code startDate}, sorted by event date, paged from page 0 with {@code data}, {@code totalCount} and
+ * {@code paging}).
  */
 @Component
 @ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
@@ -37,6 +41,7 @@ public class CreditsafeSimulator implements SandboxSimulator {
 
     public static final String PREFIX = "/creditsafe";
     static final int LOCK_AFTER_REFUSED_LOGINS = 3;
+    static final int PORTFOLIO_ID = 1036987;
     private static final String API = PREFIX + "/v1";
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private static final String ACCESS_DENIED = "Access denied - Please check that your username and password are "
@@ -60,6 +65,7 @@ public class CreditsafeSimulator implements SandboxSimulator {
     private final AtomicInteger refusedLogins = new AtomicInteger();
     private final AtomicInteger searchRequests = new AtomicInteger();
     private final AtomicInteger reportRequests = new AtomicInteger();
+    private final List<Map<String, Object>> notificationEvents = new CopyOnWriteArrayList<>();
 
     @Autowired
     public CreditsafeSimulator(SandboxPortfolio portfolio,
@@ -121,6 +127,26 @@ public class CreditsafeSimulator implements SandboxSimulator {
         extraResults.add(new ExtraResult(normalise(identifier), company, status));
     }
 
+    /** A notification event on the company, raised now, as the portfolio's event rule {@code ruleCode} would. */
+    public void raiseEvent(SandboxPortfolio.Company company, int ruleCode, String ruleName, String oldValue,
+                           String newValue) {
+        Map<String, Object> monitored = new LinkedHashMap<>();
+        monitored.put("id", connectId(company));
+        monitored.put("safeNumber", company.country() + company.regNo());
+        monitored.put("name", company.name());
+        monitored.put("countryCode", company.country());
+        monitored.put("portfolioId", PORTFOLIO_ID);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("company", monitored);
+        event.put("eventDate", clock.instant().toString());
+        event.put("newValue", newValue);
+        event.put("oldValue", oldValue);
+        event.put("notificationEventId", notificationEvents.size() + 1);
+        event.put("ruleCode", ruleCode);
+        event.put("ruleName", ruleName);
+        notificationEvents.add(event);
+    }
+
     /** Replies planned for requests whose path and query contain a fragment (a search, a report). */
     public RawReply.Plan rawReplies() {
         return rawReplies;
@@ -132,6 +158,7 @@ public class CreditsafeSimulator implements SandboxSimulator {
         rawReplies.clear();
         validTokens.clear();
         extraResults.clear();
+        notificationEvents.clear();
         authenticateRequests.set(0);
         refusedLogins.set(0);
         searchRequests.set(0);
@@ -144,6 +171,12 @@ public class CreditsafeSimulator implements SandboxSimulator {
         String path = exchange.getRequestURI().getPath();
         if (method.equals("POST") && path.equals(API + "/authenticate")) {
             authenticate(exchange);
+        } else if (method.equals("GET") && path.startsWith(API + "/monitoring/")) {
+            if (!authorised(exchange)) {
+                send(exchange, 401, Map.of("correlationId", UUID.randomUUID().toString(), "message", "Invalid token"));
+            } else {
+                monitoring(exchange, path.substring((API + "/monitoring/").length()));
+            }
         } else if (!method.equals("GET") || !path.startsWith(API + "/companies")) {
             error(exchange, 404, "Not found", "No resource at " + method + " " + path);
         } else if (!authorised(exchange)) {
@@ -156,6 +189,45 @@ public class CreditsafeSimulator implements SandboxSimulator {
         } else {
             report(exchange, URLDecoder.decode(path.substring((API + "/companies/").length()), StandardCharsets.UTF_8));
         }
+    }
+
+    private void monitoring(HttpExchange exchange, String resource) throws IOException {
+        if (resource.equals("portfolios")) {
+            send(exchange, 200, Map.of("portfolios", List.of(Map.of("portfolioId", PORTFOLIO_ID, "name", "Sandbox debtors",
+                    "isDefault", true, "companyCount", portfolio.companies().size())), "totalCount", 1));
+            return;
+        }
+        if (!resource.equals("notificationEvents")) {
+            error(exchange, 404, "Not found", "No monitoring resource " + resource);
+            return;
+        }
+        Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
+        Instant start;
+        int page;
+        int pageSize;
+        try {
+            start = query.containsKey("startDate") ? Instant.parse(query.get("startDate")) : Instant.EPOCH;
+            page = Integer.parseInt(query.getOrDefault("page", "0"));
+            pageSize = Integer.parseInt(query.getOrDefault("pageSize", "50"));
+        } catch (RuntimeException e) {
+            error(exchange, 400, "Bad request", "startDate, page or pageSize is not valid");
+            return;
+        }
+        if (pageSize < 1 || pageSize > 1000 || page < 0) {
+            error(exchange, 400, "Bad request", "pageSize must be 1 to 1000 and page 0 or more");
+            return;
+        }
+        List<Map<String, Object>> matching = notificationEvents.stream()
+                .filter(event -> !Instant.parse((String) event.get("eventDate")).isBefore(start)).toList();
+        int last = Math.max(0, (matching.size() - 1) / pageSize);
+        List<Map<String, Object>> data = matching.subList(Math.min(matching.size(), page * pageSize),
+                Math.min(matching.size(), (page + 1) * pageSize));
+        Map<String, Object> paging = new LinkedHashMap<>();
+        paging.put("size", data.size());
+        paging.put("prev", page > 0 ? page - 1 : null);
+        paging.put("next", page < last ? page + 1 : null);
+        paging.put("last", last);
+        send(exchange, 200, Map.of("totalCount", matching.size(), "data", data, "paging", paging));
     }
 
     private void authenticate(HttpExchange exchange) throws IOException {

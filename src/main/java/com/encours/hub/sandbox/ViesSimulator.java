@@ -5,25 +5,17 @@ import com.sun.net.httpserver.HttpExchange;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -72,13 +64,11 @@ public class ViesSimulator implements SandboxSimulator {
     public static final String NOT_GIVEN = "---";
     public static final String TEST_COMPANY_NAME = "VIES TEST COMPANY";
 
-    private static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
     private static final String TYPES_NS = "urn:ec.europa.eu:taxud:vies:services:checkVat:types";
     private static final String VAT_NUMBER_PATTERN = "[0-9A-Za-z+*.]{2,12}";
     /** Dates in VIES answers are Brussels dates with their offset, e.g. 2026-11-24+01:00. */
     private static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
     private static final DateTimeFormatter REQUEST_DATE = DateTimeFormatter.ofPattern("uuuu-MM-ddxxx");
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final SandboxPortfolio portfolio;
@@ -143,7 +133,7 @@ public class ViesSimulator implements SandboxSimulator {
     public void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         if (!exchange.getRequestURI().getPath().equals(SERVICE_PATH) || !exchange.getRequestMethod().equals("POST")) {
-            send(exchange, 404, "text/plain; charset=UTF-8", "Not found");
+            SoapMessages.send(exchange, 404, "text/plain; charset=UTF-8", "Not found");
             return;
         }
         if (rawReplies.apply(exchange)) {
@@ -152,15 +142,15 @@ public class ViesSimulator implements SandboxSimulator {
         Map<String, String> fields;
         String operation;
         try {
-            Element call = bodyElement(read(exchange.getRequestBody()));
+            Element call = SoapMessages.operation(exchange.getRequestBody());
             operation = call.getLocalName();
-            fields = children(call);
+            fields = SoapMessages.texts(call);
         } catch (IllegalArgumentException | IOException | SAXException | ParserConfigurationException e) {
-            sendFault(exchange, "env:Client", "Unmarshalling Error: " + e.getMessage());
+            SoapMessages.sendFault(exchange, "env:Client", "Unmarshalling Error: " + e.getMessage());
             return;
         }
         if (!operation.equals("checkVat") && !operation.equals("checkVatApprox")) {
-            sendFault(exchange, "env:Client", "Unexpected wrapper element {" + TYPES_NS + "}" + operation + " found.");
+            SoapMessages.sendFault(exchange, "env:Client", "Unexpected wrapper element {" + TYPES_NS + "}" + operation + " found.");
             return;
         }
         Request request = new Request(operation, fields.get("countryCode"), fields.get("vatNumber"),
@@ -173,17 +163,17 @@ public class ViesSimulator implements SandboxSimulator {
         String country = request.countryCode();
         String number = request.vatNumber();
         if (country == null || !VatNumber.MEMBER_STATES.contains(country) || number == null || !number.matches(VAT_NUMBER_PATTERN)) {
-            sendFault(exchange, "env:Server", "INVALID_INPUT");
+            SoapMessages.sendFault(exchange, "env:Server", "INVALID_INPUT");
             return;
         }
         if (TEST_NUMBERS.containsKey(number)) {
-            sendFault(exchange, "env:Server", TEST_NUMBERS.get(number));
+            SoapMessages.sendFault(exchange, "env:Server", TEST_NUMBERS.get(number));
             return;
         }
         boolean approx = request.operation().equals("checkVatApprox");
         boolean requesterGiven = request.requesterCountryCode() != null || request.requesterVatNumber() != null;
         if (approx && requesterGiven && known(request.requesterCountryCode(), request.requesterVatNumber()).isEmpty()) {
-            sendFault(exchange, "env:Server", "INVALID_REQUESTER_INFO");
+            SoapMessages.sendFault(exchange, "env:Server", "INVALID_REQUESTER_INFO");
             return;
         }
         Optional<Trader> trader = known(country, number);
@@ -206,10 +196,10 @@ public class ViesSimulator implements SandboxSimulator {
         }
         StringBuilder body = new StringBuilder("<ns2:").append(request.operation()).append("Response xmlns:ns2=\"")
                 .append(TYPES_NS).append("\">");
-        answer.forEach((element, value) -> body.append("<ns2:").append(element).append('>').append(escape(value))
+        answer.forEach((element, value) -> body.append("<ns2:").append(element).append('>').append(SoapMessages.escape(value))
                 .append("</ns2:").append(element).append('>'));
         body.append("</ns2:").append(request.operation()).append("Response>");
-        send(exchange, 200, "text/xml; charset=UTF-8", envelope(body.toString()));
+        SoapMessages.send(exchange, 200, "text/xml; charset=UTF-8", SoapMessages.envelope(body.toString()));
     }
 
     /** The company VIES knows under this number: a portfolio company, or the test service's valid number. */
@@ -237,78 +227,10 @@ public class ViesSimulator implements SandboxSimulator {
     }
 
     private static String faultEnvelope(String faultString) {
-        return faultEnvelope("env:Server", faultString);
+        return SoapMessages.faultEnvelope("env:Server", faultString);
     }
 
-    private static String faultEnvelope(String faultCode, String faultString) {
-        return envelope("<env:Fault><faultcode>" + faultCode + "</faultcode><faultstring>" + escape(faultString)
-                + "</faultstring></env:Fault>");
-    }
 
-    private static String envelope(String body) {
-        return "<env:Envelope xmlns:env=\"" + SOAP_NS + "\"><env:Header/><env:Body>" + body + "</env:Body></env:Envelope>";
-    }
-
-    private static void sendFault(HttpExchange exchange, String faultCode, String faultString) throws IOException {
-        send(exchange, 500, "text/xml; charset=UTF-8", faultEnvelope(faultCode, faultString));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static byte[] read(InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes(MAX_REQUEST_BYTES + 1);
-        if (bytes.length > MAX_REQUEST_BYTES) {
-            throw new IllegalArgumentException("request larger than " + MAX_REQUEST_BYTES + " bytes");
-        }
-        return bytes;
-    }
-
-    /** The first element of the SOAP body, read with a parser that refuses DTDs and external entities. */
-    private static Element bodyElement(byte[] request) throws ParserConfigurationException, IOException, SAXException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(request));
-        Element envelope = document.getDocumentElement();
-        Element body = firstChild(envelope, SOAP_NS, "Body");
-        Element call = body == null ? null : firstChild(body, null, null);
-        if (call == null) {
-            throw new IllegalArgumentException("no SOAP 1.1 Body with an operation element");
-        }
-        return call;
-    }
-
-    private static Element firstChild(Element parent, String namespace, String localName) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && (localName == null
-                    || localName.equals(element.getLocalName()) && namespace.equals(element.getNamespaceURI()))) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static Map<String, String> children(Element call) {
-        Map<String, String> fields = new HashMap<>();
-        for (Node node = call.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element) {
-                fields.put(element.getLocalName(), element.getTextContent().trim());
-            }
-        }
-        return fields;
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 
     /** What the hub asked: the operation and its parameters (null when not sent). */
     public record Request(String operation, String countryCode, String vatNumber, String requesterCountryCode,

@@ -1,6 +1,8 @@
 package com.encours.hub.bureau.creditsafe;
 
+import com.encours.hub.bureau.BureauAlert;
 import com.encours.hub.bureau.BureauClient;
+import com.encours.hub.bureau.BureauMonitoring;
 import com.encours.hub.bureau.BureauReports;
 import com.encours.hub.bureau.BureauSessions;
 import com.encours.hub.config.ConnectorInstance;
@@ -45,9 +47,13 @@ import java.util.function.Predicate;
  * Creditsafe locks an account after a few refused logins, so a refused login is never retried, and the
  * same credentials are not tried again for {@code loginRetryBlock}. A 401 on a data call means the token
  * was revoked or expired early: the client logs in again once and repeats the call once.
+ * <p>
+ * Monitoring: the notification events of the account's portfolios ({@code GET /monitoring/notificationEvents}
+ * from a start date, sorted by event date, page by page). An event names the company by its connectId only,
+ * so its alert carries it as the provider reference of the assessments made from that company's report.
  */
 @Component
-public class CreditsafeClient implements BureauClient {
+public class CreditsafeClient implements BureauClient, BureauMonitoring {
 
     public static final String PROTOCOL = "creditsafe-connect";
     static final String PROVIDER = "creditsafe";
@@ -58,6 +64,8 @@ public class CreditsafeClient implements BureauClient {
     /** Renew this long before expiry so a call never leaves with a token about to die in flight. */
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(1);
     private static final int DEFAULT_PAGE_SIZE = 10;
+    /** Creditsafe's largest page of notification events. */
+    private static final int MONITORING_PAGE_SIZE = 1000;
     /** A credit report is tens of kilobytes; a body of megabytes is not one, and is refused unread. */
     static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
     /** National registration numbers Creditsafe searches as regNo (a debtor carries its own country's). */
@@ -106,6 +114,37 @@ public class CreditsafeClient implements BureauClient {
         HttpResponse<String> report = get(connector, "/companies/" + encode(connectId));
         return BureauReports.withNote(BureauReports.map(mapper, connector, report.body(), fetchedAt, assessmentTtl),
                 lookup.note());
+    }
+
+    @Override
+    public List<BureauAlert> changesSince(ConnectorInstance connector, Instant since) {
+        if (!PROTOCOL.equals(connector.protocol())) {
+            throw new IllegalArgumentException(connector.id() + " speaks " + connector.protocol() + ", not " + PROTOCOL);
+        }
+        List<BureauAlert> alerts = new ArrayList<>();
+        for (int page = 0; ; page++) {
+            HttpResponse<String> response = get(connector, "/monitoring/notificationEvents?startDate=" + encode(since.toString())
+                    + "&sortBy=eventDate&sortDir=asc&page=" + page + "&pageSize=" + MONITORING_PAGE_SIZE);
+            JsonNode body = parse(connector, response);
+            JsonNode events = body.path("data");
+            if (!events.isArray()) {
+                throw new PartnerException(connector.id(), response.statusCode(), false,
+                        "/monitoring/notificationEvents answered without a data array", null);
+            }
+            for (JsonNode event : events) {
+                String connectId = event.path("company").path("id").asText(null);
+                Instant raisedAt = Instant.parse(event.path("eventDate").asText());
+                // startDate may be read as a day by Creditsafe: what the watermark already covers is skipped
+                if (connectId != null && raisedAt.isAfter(since)) {
+                    alerts.add(new BureauAlert(event.path("notificationEventId").asText(), PROVIDER, connectId, List.of(),
+                            raisedAt, event.path("ruleCode").asText(), event.path("ruleName").asText() + " ("
+                            + event.path("oldValue").asText("?") + " -> " + event.path("newValue").asText("?") + ")"));
+                }
+            }
+            if (events.isEmpty() || !body.path("paging").path("next").canConvertToInt()) {
+                return alerts;
+            }
+        }
     }
 
     /** Searches by VAT number, then by registration number; the note says why nothing or which one was chosen. */

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /** SQL of the ledger tables (debtor, debtor_identifier, open_item). Portable between PostgreSQL and H2. */
 @Repository
@@ -80,6 +82,17 @@ public class LedgerRepository {
         identifiers.stream().distinct().forEach(id -> jdbc.update(
                 "insert into debtor_identifier (hub_id, scheme, identifier_value) values (?, ?, ?)", hubId, id.scheme().name(),
                 id.value()));
+    }
+
+    /** The hub ids of the debtors that carry any of these identifiers (a company may be a debtor in several ERPs). */
+    public List<String> hubIdsWithAnyIdentifier(List<DebtorIdentifier> identifiers) {
+        if (identifiers.isEmpty()) {
+            return List.of();
+        }
+        String matches = String.join(" or ", Collections.nCopies(identifiers.size(), "(scheme = ? and identifier_value = ?)"));
+        Object[] arguments = identifiers.stream().flatMap(id -> Stream.of(id.scheme().name(), id.value())).toArray();
+        return jdbc.queryForList("select distinct hub_id from debtor_identifier where " + matches + " order by hub_id",
+                String.class, arguments);
     }
 
     public Optional<StoredItem> findItem(String itemKey) {

@@ -1,6 +1,7 @@
 package com.encours.hub.identity.vies;
 
 import com.encours.hub.config.ConnectorInstance;
+import com.encours.hub.core.partner.CxfTimeouts;
 import com.encours.hub.core.partner.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -10,17 +11,11 @@ import org.apache.camel.component.cxf.common.CxfPayload;
 import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.common.message.CxfConstants;
 import org.apache.camel.component.cxf.jaxws.CxfComponent;
-import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapHeader;
-import org.apache.cxf.endpoint.Client;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.staxutils.StaxUtils;
-import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPException;
-import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
@@ -256,7 +251,7 @@ public class ViesClient {
         endpoint.setProperties(new LinkedHashMap<>(XML_LIMITS));
         // faults are expected answers, reported by this class without CXF's stack traces
         endpoint.setSkipFaultLogging(true);
-        endpoint.setCxfConfigurer(new Timeouts(connector.durationProperty("connectTimeout"),
+        endpoint.setCxfConfigurer(new CxfTimeouts(connector.durationProperty("connectTimeout"),
                 connector.durationProperty("requestTimeout")));
         return endpoint;
     }
@@ -271,29 +266,6 @@ public class ViesClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ViesException(connector.id(), 0, null, "interrupted while waiting to ask VIES again", wait, e);
-        }
-    }
-
-    /** The connector's timeouts on CXF's HTTP conduit; redirects are not followed (VIES does not send any). */
-    private record Timeouts(Duration connect, Duration receive) implements CxfConfigurer {
-
-        @Override
-        public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
-            // nothing beyond the endpoint's own settings
-        }
-
-        @Override
-        public void configureClient(Client client) {
-            HTTPClientPolicy policy = new HTTPClientPolicy();
-            policy.setConnectionTimeout(connect.toMillis());
-            policy.setReceiveTimeout(receive.toMillis());
-            policy.setAutoRedirect(false);
-            ((HTTPConduit) client.getConduit()).setClient(policy);
-        }
-
-        @Override
-        public void configureServer(Server server) {
-            // the hub is only ever a VIES client
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.encours.hub.bureau.creditsafe;
 
+import com.encours.hub.bureau.BureauAlert;
 import com.encours.hub.support.MutableClock;
 import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorDescriptor;
@@ -92,6 +93,25 @@ class CreditsafeContractTest {
         assertThat(descriptor.spec().definition().required()).contains("baseUrl", "username", "password");
         assertThat(descriptor.spec().definition().properties().get("password").isSecret()).isTrue();
         assertThat(descriptor.spec().definition().properties().get("username").isSecret()).isFalse();
+    }
+
+    @Test
+    void notificationEventsAfterTheWatermarkNameTheCompanyByItsConnectId() {
+        Company company = ratedWithNumericLimit("FR");
+        Instant watermark = clock.instant();
+        simulator.raiseEvent(company, 101, "International Score Band Change", "B", "D");
+        clock.advance(Duration.ofMinutes(1));
+        simulator.raiseEvent(company, 1801, "Company Status Change", "Active", "Insolvency");
+
+        List<BureauAlert> all = client.changesSince(connector, watermark);
+        List<BureauAlert> afterFirst = client.changesSince(connector, all.get(0).raisedAt());
+
+        // the first event was raised at the watermark's instant itself: already covered, so skipped
+        assertThat(all).extracting(BureauAlert::type).containsExactly("1801");
+        assertThat(all.get(0).provider()).isEqualTo("creditsafe");
+        assertThat(all.get(0).providerRef()).isEqualTo(CreditsafeSimulator.connectId(company));
+        assertThat(all.get(0).description()).isEqualTo("Company Status Change (Active -> Insolvency)");
+        assertThat(afterFirst).isEmpty();
     }
 
     @Test

@@ -15,6 +15,7 @@ import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.sandbox.SandboxPortfolio.Company;
 import com.encours.hub.sandbox.ViesSimulator;
 import com.encours.hub.support.MutableClock;
+import com.encours.hub.support.QuickRetries;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -84,11 +85,7 @@ class ViesContractTest {
     @BeforeAll
     static void start() {
         descriptor = ConnectorCatalog.loadDescriptors(Path.of("connectors")).get("identity/vies");
-        ConnectorDescriptor.Spec spec = descriptor.spec();
-        quickRetries = new ConnectorDescriptor(descriptor.apiVersion(), descriptor.kind(), descriptor.metadata(),
-                new ConnectorDescriptor.Spec(spec.protocol(), spec.transport(), spec.auth(), spec.paging(),
-                        spec.rateLimit(), new ConnectorDescriptor.Retry(spec.retry().maxAttempts(), Duration.ofMillis(5),
-                        Duration.ofMillis(10), null), spec.mappings(), spec.definition()));
+        quickRetries = QuickRetries.of(descriptor);
         json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
         HubProperties hub = new HubProperties();
         hub.setHome(".");
