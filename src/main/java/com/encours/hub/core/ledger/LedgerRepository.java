@@ -223,6 +223,25 @@ public class LedgerRepository {
                 where debtor_key = ? and status in ('OPEN', 'PARTIAL')""", this::itemRow, debtorKey);
     }
 
+    /** Every debtor's payload, by debtor key. */
+    public List<String> debtorPayloads() {
+        return jdbc.queryForList("select payload from debtor order by debtor_key", String.class);
+    }
+
+    /**
+     * The debtor's items the receivable figures need, as stored (payloads): what is open, and what was cleared
+     * or issued since {@code since}. An item's last update is never before its clearing, so this is every item
+     * cleared since then and some cleared earlier, which the figures leave out by their clearing date.
+     */
+    public List<String> itemPayloadsForFigures(String debtorKey, LocalDate since) {
+        // a day early: updated_at is an instant, since a day in the hub's zone
+        Timestamp from = Timestamp.valueOf(since.minusDays(1).atStartOfDay());
+        return jdbc.queryForList("""
+                select payload from open_item where debtor_key = ? and (status in ('OPEN', 'PARTIAL')
+                or (status = 'CLEARED' and (updated_at >= ? or issue_date >= ?)))""", String.class, debtorKey, from,
+                date(since));
+    }
+
     public List<ItemRow> findItems(String debtorKey, String status, int offset, int limit) {
         List<Object> args = new ArrayList<>();
         String where = itemFilter(debtorKey, status, args);
