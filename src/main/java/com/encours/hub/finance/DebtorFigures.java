@@ -10,10 +10,12 @@ import com.encours.hub.core.exposure.ReceivableFigures;
 import com.encours.hub.core.ledger.LedgerRepository;
 import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
+import com.encours.hub.core.model.DocType;
 import com.encours.hub.core.model.OpenItem;
 import org.springframework.stereotype.Component;
 
 import java.time.LocalDate;
+import java.util.Currency;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -38,10 +40,13 @@ public class DebtorFigures {
 
     /** The sums behind a debtor's figures: they add up into a portfolio's. */
     public ReceivableFigures sumsOf(Debtor debtor, FigureSettings settings) {
-        List<OpenItem> items = ledger.itemPayloadsForFigures(debtor.debtorKey(), earliestDayNeeded(settings)).stream()
-                .map(payload -> json.read(payload, OpenItem.class)).toList();
         ReceivableFigures sums = new ReceivableFigures(settings);
-        ItemFact.ofItems(items).forEach(sums::add);
+        for (LedgerRepository.FigureRow row : ledger.itemsForFigures(debtor.debtorKey(), earliestDayNeeded(settings))) {
+            LocalDate clearedDate = row.clearedPayload() == null ? null
+                    : json.read(row.clearedPayload(), OpenItem.class).clearedDate();
+            sums.add(new ItemFact(Currency.getInstance(row.currency()), DocType.valueOf(row.docType()),
+                    row.originalAmount(), row.openAmount(), row.issueDate(), row.dueDate(), clearedDate));
+        }
         return sums;
     }
 
