@@ -15,6 +15,8 @@ import com.encours.hub.core.model.EnrichedOpenItem;
 import com.encours.hub.core.model.Exposure;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.partner.PartnerException;
+import com.encours.hub.finance.DebtorFinanceEvents;
+import com.encours.hub.finance.FinanceEventStore;
 import jakarta.jms.Destination;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,10 @@ import java.util.stream.Collectors;
  * finance.webhooks one message per webhook group holding its events in order (for the webhook delivery).
  * A message of changes (one ledger batch) is worked debtor by debtor: debtor, assessment and exposure are
  * read once per debtor, not once per item.
+ *
+ * <p>After a debtor's item events come its debtor events (debtor.assessed, score.dropped, exposure.changed,
+ * limit.breached; see {@link DebtorFinanceEvents}): each on the topic of its type, and on finance.webhooks one
+ * message per event, in the debtor's webhook group, so that a webhook gets them after the item events.
  *
  * <p>A debtor that cannot be enriched now (its bureau fails, or refuses it) must not hold back the other
  * debtors of the batch: its changes are put back on this flow's queue as a message of their own, which
@@ -51,7 +59,9 @@ public class Enrichment {
     private final DebtorAssessments assessments;
     private final CanonicalJson json;
     private final DebtorExposure exposure;
+    private final DebtorFinanceEvents debtorEvents;
     private final ConsumerTransaction transaction;
+    private final HubDestinations destinations;
     private final Destination financeOut;
     private final Destination financeWebhooks;
     private final Destination enrichQueue;
@@ -59,14 +69,17 @@ public class Enrichment {
     private final int webhookGroups;
 
     public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
-                      DebtorExposure exposure, ConsumerTransaction transaction, HubDestinations destinations,
+                      DebtorExposure exposure, DebtorFinanceEvents debtorEvents, ConsumerTransaction transaction,
+                      HubDestinations destinations,
                       @Value("${hub.flows.ledger-groups}") int ledgerGroups,
                       @Value("${hub.flows.webhook-groups}") int webhookGroups) {
         this.ledger = ledger;
         this.assessments = assessments;
         this.json = json;
         this.exposure = exposure;
+        this.debtorEvents = debtorEvents;
         this.transaction = transaction;
+        this.destinations = destinations;
         this.financeOut = destinations.topic(HubAddresses.FINANCE_OUT);
         this.financeWebhooks = destinations.queue(HubAddresses.FINANCE_WEBHOOKS);
         // a queue of a multicast address is reached as a topic, even by its fully qualified name
@@ -81,10 +94,11 @@ public class Enrichment {
         Map<String, List<LedgerChange>> byDebtor = json.readOneOrBatch(message.getBody(String.class), LedgerChange.class)
                 .stream().collect(Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
         Map<String, List<EnrichedOpenItem>> forWebhooks = new LinkedHashMap<>();
+        List<DebtorEvents> debtorEventsForWebhooks = new ArrayList<>();
         for (Map.Entry<String, List<LedgerChange>> debtor : byDebtor.entrySet()) {
-            List<EnrichedOpenItem> events;
+            DebtorEvents enriched;
             try {
-                events = enrich(debtor.getKey(), debtor.getValue());
+                enriched = enrich(debtor.getKey(), debtor.getValue());
             } catch (PartnerException | InvalidMessageException e) {
                 if (byDebtor.size() == 1) {
                     throw e;
@@ -92,20 +106,38 @@ public class Enrichment {
                 setAside(debtor.getKey(), debtor.getValue(), e);
                 continue;
             }
+            List<EnrichedOpenItem> events = enriched.itemEvents();
             for (EnrichedOpenItem event : events) {
                 transaction.send(financeOut, json.write(event),
                         Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey()));
             }
             forWebhooks.computeIfAbsent(HubMessages.webhookGroup(debtor.getKey(), webhookGroups),
                     group -> new ArrayList<>()).addAll(events);
+            for (FinanceEventStore.StoredEvent event : enriched.debtorEvents()) {
+                transaction.send(destinations.topic(HubAddresses.financeTopic(event.eventType())), event.payload(),
+                        Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey()));
+            }
+            debtorEventsForWebhooks.add(enriched);
         }
         forWebhooks.forEach((group, events) -> transaction.send(financeWebhooks, json.write(events), Map.of(
                 HubAddresses.MESSAGE_ID, EnrichedOpenItem.messageId(events), HubAddresses.RECORD_COUNT, events.size(),
                 "JMSXGroupID", group)));
+        for (DebtorEvents enriched : debtorEventsForWebhooks) {
+            String group = HubMessages.webhookGroup(enriched.debtorKey(), webhookGroups);
+            for (FinanceEventStore.StoredEvent event : enriched.debtorEvents()) {
+                transaction.send(financeWebhooks, event.payload(), Map.of(HubAddresses.MESSAGE_ID, event.eventId(),
+                        HubAddresses.EVENT_TYPE, event.eventType(), "JMSXGroupID", group));
+            }
+        }
         message.setBody(null);
     }
 
-    private List<EnrichedOpenItem> enrich(String debtorKey, List<LedgerChange> changes) {
+    /** What one debtor's changes give: an event per item change, then the debtor's own events. */
+    private record DebtorEvents(String debtorKey, List<EnrichedOpenItem> itemEvents,
+                                List<FinanceEventStore.StoredEvent> debtorEvents) {
+    }
+
+    private DebtorEvents enrich(String debtorKey, List<LedgerChange> changes) {
         Debtor debtor = ledger.findDebtorByKey(debtorKey)
                 .map(stored -> json.read(stored.payload(), Debtor.class))
                 .orElseThrow(() -> new InvalidMessageException("ledger has no debtor " + debtorKey));
@@ -120,7 +152,9 @@ public class Enrichment {
                     change.recordedAt(), change.revision(), change.changes(), change.item(), summary, assessment,
                     exposures));
         }
-        return events;
+        Instant lastRecorded = changes.stream().map(LedgerChange::recordedAt).max(Comparator.naturalOrder()).orElseThrow();
+        return new DebtorEvents(debtorKey, events,
+                debtorEvents.eventsOf(debtor, assessment, LedgerChange.messageId(changes), lastRecorded));
     }
 
     /** The debtor's changes go back on this flow's queue alone, in this transaction, to be retried on their own. */

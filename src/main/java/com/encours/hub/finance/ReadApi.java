@@ -62,9 +62,7 @@ public class ReadApi {
                                     @RequestParam(required = false) ItemStatus status,
                                     @RequestParam(defaultValue = "0") int page,
                                     @RequestParam(defaultValue = "50") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "page >= 0 and 1 <= size <= " + MAX_PAGE_SIZE);
-        }
+        checkPage(page, size);
         String debtorKey = null;
         if (debtor != null) {
             debtorKey = ledger.findDebtorByHubId(debtor).map(LedgerRepository.StoredDebtor::debtorKey)
@@ -74,5 +72,12 @@ public class ReadApi {
         List<OpenItem> items = ledger.findItems(debtorKey, statusName, page * size, size).stream()
                 .map(row -> json.read(row.payload(), OpenItem.class)).toList();
         return new Page<>(items, page, size, ledger.countItems(debtorKey, statusName));
+    }
+
+    /** The paging every list of the API accepts: 400 otherwise. */
+    static void checkPage(int page, int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "page >= 0 and 1 <= size <= " + MAX_PAGE_SIZE);
+        }
     }
 }

@@ -73,6 +73,13 @@ public class WebhookDelivery {
      */
     public void deliver(Exchange exchange) {
         Message message = exchange.getMessage();
+        String debtorEventType = message.getHeader(HubAddresses.EVENT_TYPE, String.class);
+        if (debtorEventType != null) {
+            deliverDebtorEvent(message.getHeader(HubAddresses.MESSAGE_ID, String.class), debtorEventType,
+                    message.getBody(String.class));
+            message.setBody(null);
+            return;
+        }
         List<EnrichedOpenItem> events = json.readOneOrBatch(message.getBody(String.class), EnrichedOpenItem.class);
         for (EnrichedOpenItem event : events) {
             if (event.eventId() == null || event.eventId().isBlank()) {
@@ -87,7 +94,7 @@ public class WebhookDelivery {
             try {
                 for (HubProperties.Webhook webhook : webhooks) {
                     if (!deliveredBefore.get(webhook.getName()).contains(event.eventId())) {
-                        post(webhook, event.eventId(), body);
+                        post(webhook, event.eventId(), EnrichedOpenItem.EVENT_TYPE, body);
                         done.markDone(scope(webhook), event.eventId());
                     }
                 }
@@ -103,13 +110,29 @@ public class WebhookDelivery {
         message.setBody(null);
     }
 
-    private void post(HubProperties.Webhook webhook, String eventId, String body) {
+    /**
+     * A debtor event (one per message, as published on its topic), posted as it is to the webhooks that do not
+     * have it yet; a refusal fails the message, which holds nothing else.
+     */
+    private void deliverDebtorEvent(String eventId, String eventType, String body) {
+        if (eventId == null || eventId.isBlank() || body == null || body.isBlank()) {
+            throw new InvalidMessageException(eventType + " event without id or body");
+        }
+        for (HubProperties.Webhook webhook : webhooks) {
+            if (done.doneAmong(scope(webhook), List.of(eventId)).isEmpty()) {
+                post(webhook, eventId, eventType, body);
+                done.markDone(scope(webhook), eventId);
+            }
+        }
+    }
+
+    private void post(HubProperties.Webhook webhook, String eventId, String eventType, String body) {
         long now = clock.instant().getEpochSecond();
         http.send("webhook-" + webhook.getName(), POLICY, () -> HttpRequest.newBuilder(URI.create(webhook.getUrl()))
                 .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", eventId)
-                .header("X-Encours-Event-Type", EnrichedOpenItem.EVENT_TYPE)
+                .header("X-Encours-Event-Type", eventType)
                 .header(WebhookSignature.HEADER, WebhookSignature.sign(webhook.getSecret(), now, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());

@@ -61,6 +61,8 @@ public class CreditsafeSimulator implements SandboxSimulator {
     /** Issued tokens and when each expires. */
     private final Map<String, Instant> validTokens = new ConcurrentHashMap<>();
     private final List<ExtraResult> extraResults = new CopyOnWriteArrayList<>();
+    /** Companies the bureau now rates otherwise than the portfolio says, by company number. */
+    private final Map<String, SandboxPortfolio.Company> rerated = new ConcurrentHashMap<>();
     private final AtomicInteger authenticateRequests = new AtomicInteger();
     private final AtomicInteger refusedLogins = new AtomicInteger();
     private final AtomicInteger searchRequests = new AtomicInteger();
@@ -147,14 +149,22 @@ public class CreditsafeSimulator implements SandboxSimulator {
         notificationEvents.add(event);
     }
 
+    /** From now on the bureau's reports rate this company with this score (0-100) and band (A-E), as after news. */
+    public void rerate(SandboxPortfolio.Company company, int providerScore, String ratingBand) {
+        rerated.put(company.number(), new SandboxPortfolio.Company(company.number(), company.id(), company.name(),
+                company.country(), company.vat(), company.regNo(), providerScore, ratingBand, company.creditLimit(),
+                company.internalLimit()));
+    }
+
     /** Replies planned for requests whose path and query contain a fragment (a search, a report). */
     public RawReply.Plan rawReplies() {
         return rawReplies;
     }
 
-    /** Back to a fresh simulator: counters, tokens, lock, extra results, faults and planned replies. */
+    /** Back to a fresh simulator: counters, tokens, lock, extra results, ratings, faults and planned replies. */
     public void reset() {
         faults.clear();
+        rerated.clear();
         rawReplies.clear();
         validTokens.clear();
         extraResults.clear();
@@ -313,7 +323,7 @@ public class CreditsafeSimulator implements SandboxSimulator {
             error(exchange, 404, "Company not found", "No company with id " + connectId);
             return;
         }
-        Map<String, Object> rating = creditRating(company);
+        Map<String, Object> rating = creditRating(rerated.getOrDefault(company.number(), company));
         Map<String, Object> status = Map.of("status", "Active", "description", "Active");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("businessName", company.name());

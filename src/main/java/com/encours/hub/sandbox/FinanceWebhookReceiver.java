@@ -45,12 +45,18 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
         this.logFile = dataDir.resolve("webhook.log");
     }
 
-    /** One received delivery: the idempotency key the hub sent, the raw event and when it arrived. */
-    public record Delivery(String idempotencyKey, String body, Instant receivedAt) {
+    /** One received delivery: the idempotency key the hub sent, the raw event, when it arrived and its type. */
+    public record Delivery(String idempotencyKey, String body, Instant receivedAt, String eventType) {
     }
 
+    /** The item events (open-item.enriched) received: one per change of an open item. */
     public List<Delivery> deliveries() {
-        return List.copyOf(deliveries);
+        return deliveries("open-item.enriched");
+    }
+
+    /** The events of one type received, e.g. limit.breached. */
+    public List<Delivery> deliveries(String eventType) {
+        return deliveries.stream().filter(delivery -> eventType.equals(delivery.eventType())).toList();
     }
 
     public void reset() {
@@ -101,7 +107,8 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
             exchange.close();
             return;
         }
-        deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, Instant.now()));
+        deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, Instant.now(),
+                exchange.getRequestHeaders().getFirst("X-Encours-Event-Type")));
         appendToLog(body);
         exchange.sendResponseHeaders(204, -1);
     }

@@ -12,6 +12,8 @@ public final class HubAddresses {
     public static final String LEDGER_CHANGES = "ledger.changes";
     /** Topic of the enriched events, one per message, for finance systems that subscribe on the broker. */
     public static final String FINANCE_OUT = "finance.out";
+    /** Prefix of the topics of the debtor events, one per event type: finance.debtor.assessed, ... */
+    public static final String FINANCE_TOPIC_PREFIX = "finance.";
     /** The same events in batches, for the hub's own webhook delivery. */
     public static final String FINANCE_WEBHOOKS = "finance.webhooks";
 
@@ -24,12 +26,19 @@ public final class HubAddresses {
     /** Number of canonical records in an erp.items message whose body is a JSON array of them. */
     public static final String RECORD_COUNT = "hubRecordCount";
     public static final String CONNECTOR_ID = "hubConnectorId";
+    /** Type of a finance event in a finance.webhooks message that holds one debtor event (not item events). */
+    public static final String EVENT_TYPE = "hubEventType";
     public static final String FAILURE_REASON = "hubFailureReason";
     public static final String ORIGIN_QUEUE = "hubOriginQueue";
     public static final String QUARANTINED_AT = "hubQuarantinedAt";
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private HubAddresses() {
+    }
+
+    /** The topic of one finance event type, e.g. finance.limit.breached. */
+    public static String financeTopic(String eventType) {
+        return FINANCE_TOPIC_PREFIX + eventType;
     }
 
     public static String deadLetterQueue(String address) {

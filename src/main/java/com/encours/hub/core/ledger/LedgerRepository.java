@@ -236,6 +236,36 @@ public class LedgerRepository {
                 where debtor_key = ? and status in ('OPEN', 'PARTIAL')""", this::itemRow, debtorKey);
     }
 
+    /** Every debtor's payload, by debtor key. */
+    public List<String> debtorPayloads() {
+        return jdbc.queryForList("select payload from debtor order by debtor_key", String.class);
+    }
+
+    /**
+     * An item as the receivable figures need it; the payload only of a cleared item (its clearing date is in
+     * there), the other items are read from their columns alone.
+     */
+    public record FigureRow(String docType, String status, String currency, BigDecimal originalAmount,
+                            BigDecimal openAmount, LocalDate issueDate, LocalDate dueDate, String clearedPayload) {
+    }
+
+    /**
+     * The debtor's items the receivable figures need: what is open, and what was cleared or issued since
+     * {@code since}. An item's last update is never before its clearing, so this is every item cleared since
+     * then and some cleared earlier, which the figures leave out by their clearing date.
+     */
+    public List<FigureRow> itemsForFigures(String debtorKey, LocalDate since) {
+        // a day early: updated_at is an instant, since a day in the hub's zone
+        Timestamp from = Timestamp.valueOf(since.minusDays(1).atStartOfDay());
+        return jdbc.query("""
+                select doc_type, status, currency, original_amount, open_amount, issue_date, due_date,
+                case when status = 'CLEARED' then payload end from open_item where debtor_key = ?
+                and (status in ('OPEN', 'PARTIAL') or (status = 'CLEARED' and (updated_at >= ? or issue_date >= ?)))""",
+                (rs, row) -> new FigureRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
+                        rs.getBigDecimal(5), rs.getObject(6, LocalDate.class), rs.getObject(7, LocalDate.class),
+                        rs.getString(8)), debtorKey, from, date(since));
+    }
+
     public List<ItemRow> findItems(String debtorKey, String status, int offset, int limit) {
         List<Object> args = new ArrayList<>();
         String where = itemFilter(debtorKey, status, args);
