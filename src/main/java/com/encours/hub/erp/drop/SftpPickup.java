@@ -73,8 +73,8 @@ public class SftpPickup {
             throw DropSettings.invalid(connector, "sftpKnownHostsFile", "cannot be read: "
                     + connector.property("sftpKnownHostsFile"));
         }
-        if (blank(connector.property("sftpPassword")) && blank(connector.property("sftpPrivateKeyFile"))) {
-            throw DropSettings.invalid(connector, "sftpPassword", "an SFTP server needs sftpPassword or sftpPrivateKeyFile");
+        if (blank(connector.property("sftpPassword")) && blank(connector.property("sftpIdentityFile"))) {
+            throw DropSettings.invalid(connector, "sftpPassword", "an SFTP server needs sftpPassword or sftpIdentityFile");
         }
     }
 
@@ -109,7 +109,7 @@ public class SftpPickup {
     private Session session(ConnectorInstance connector) throws JSchException {
         JSch jsch = new JSch();
         jsch.setKnownHosts(connector.property("sftpKnownHostsFile"));
-        String keyFile = connector.property("sftpPrivateKeyFile");
+        String keyFile = connector.property("sftpIdentityFile");
         if (!blank(keyFile)) {
             jsch.addIdentity(keyFile);
         }

@@ -87,7 +87,7 @@ class SftpPickupTest {
         noPassword.put("sftpPassword", "");
         assertThatThrownBy(() -> SftpPickup.check(connector(noPassword)))
                 .hasMessageContaining("hub.connectors.sftp-test.properties.sftpPassword")
-                .hasMessageContaining("needs sftpPassword or sftpPrivateKeyFile");
+                .hasMessageContaining("needs sftpPassword or sftpIdentityFile");
     }
 
     private Path writeRemote(String name, String content, Instant modified) throws IOException {
