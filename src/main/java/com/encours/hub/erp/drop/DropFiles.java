@@ -61,12 +61,15 @@ public final class DropFiles {
         return file;
     }
 
-    /** A raw record for the connector's mapping: the number of the record in its file, then its fields. */
+    /**
+     * A raw record for the connector's mapping: its fields, then what the source adds (its number in the file,
+     * its key, the file's formats), which a field of the same name cannot override.
+     */
     public static String record(long number, Map<String, String> fields, Map<String, String> extra) {
         ObjectNode record = JSON.createObjectNode();
-        record.put("recordNumber", number);
-        extra.forEach(record::put);
         fields.forEach(record::put);
+        extra.forEach(record::put);
+        record.put("recordNumber", number);
         return write(record);
     }
 
