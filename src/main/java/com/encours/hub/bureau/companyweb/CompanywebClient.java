@@ -10,7 +10,7 @@ import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
 import com.encours.hub.core.model.DebtorIdentifier;
 import com.encours.hub.core.model.IdentifierScheme;
-import com.encours.hub.core.partner.CxfTimeouts;
+import com.encours.hub.core.partner.SoapService;
 import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.core.partner.RetryPolicy;
@@ -20,9 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.cxf.common.CxfPayload;
-import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.common.message.CxfConstants;
-import org.apache.camel.component.cxf.jaxws.CxfComponent;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapHeader;
@@ -389,21 +387,9 @@ public class CompanywebClient implements BureauClient, BureauMonitoring {
     }
 
     private CxfEndpoint createEndpoint(ConnectorInstance connector) {
-        CxfEndpoint endpoint = new CxfEndpoint("cxf://companyweb-" + connector.id(),
-                camel.getComponent("cxf", CxfComponent.class));
-        endpoint.setCamelContext(camel);
-        endpoint.setAddress(connector.property("endpointUrl"));
-        endpoint.setWsdlURL(WSDL);
-        endpoint.setServiceNameAsQName(SERVICE);
-        endpoint.setPortNameAsQName(PORT);
-        endpoint.setDataFormat(DataFormat.PAYLOAD);
-        // read the whole answer inside the call, where the limits apply and a refusal fails the call
-        endpoint.setAllowStreaming(false);
-        endpoint.setProperties(new LinkedHashMap<>(XML_LIMITS));
-        endpoint.setSkipFaultLogging(true);
-        endpoint.setCxfConfigurer(new CxfTimeouts(connector.durationProperty("connectTimeout"),
-                connector.durationProperty("requestTimeout")));
-        return endpoint;
+        return new SoapService(WSDL, SERVICE, PORT, XML_LIMITS).payloadEndpoint(camel, "companyweb-" + connector.id(),
+                connector.property("endpointUrl"), connector.durationProperty("connectTimeout"),
+                connector.durationProperty("requestTimeout"));
     }
 
     private record Refusal(String loginId, String password, Instant until) {

@@ -1,16 +1,14 @@
 package com.encours.hub.identity.vies;
 
 import com.encours.hub.config.ConnectorInstance;
-import com.encours.hub.core.partner.CxfTimeouts;
+import com.encours.hub.core.partner.SoapService;
 import com.encours.hub.core.partner.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.cxf.common.CxfPayload;
-import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.common.message.CxfConstants;
-import org.apache.camel.component.cxf.jaxws.CxfComponent;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapHeader;
@@ -237,23 +235,9 @@ public class ViesClient {
     }
 
     private CxfEndpoint createEndpoint(ConnectorInstance connector) {
-        String address = connector.property("endpointUrl");
-        CxfComponent component = camel.getComponent("cxf", CxfComponent.class);
-        CxfEndpoint endpoint = new CxfEndpoint("cxf://vies-" + connector.id(), component);
-        endpoint.setCamelContext(camel);
-        endpoint.setAddress(address);
-        endpoint.setWsdlURL(WSDL);
-        endpoint.setServiceNameAsQName(SERVICE);
-        endpoint.setPortNameAsQName(PORT);
-        endpoint.setDataFormat(DataFormat.PAYLOAD);
-        // parse the whole answer inside the call, where CXF's limits apply and a refusal is the call's failure
-        endpoint.setAllowStreaming(false);
-        endpoint.setProperties(new LinkedHashMap<>(XML_LIMITS));
-        // faults are expected answers, reported by this class without CXF's stack traces
-        endpoint.setSkipFaultLogging(true);
-        endpoint.setCxfConfigurer(new CxfTimeouts(connector.durationProperty("connectTimeout"),
-                connector.durationProperty("requestTimeout")));
-        return endpoint;
+        return new SoapService(WSDL, SERVICE, PORT, XML_LIMITS).payloadEndpoint(camel, "vies-" + connector.id(),
+                connector.property("endpointUrl"), connector.durationProperty("connectTimeout"),
+                connector.durationProperty("requestTimeout"));
     }
 
     private void count(ConnectorInstance connector, String outcome) {
