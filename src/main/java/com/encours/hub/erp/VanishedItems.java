@@ -106,7 +106,7 @@ public class VanishedItems {
     }
 
     /** As {@link OpenItem#itemKey()} builds it: the mappings give an item the connector id as its source system. */
-    private static String itemKey(String connectorId, String company, String sourceItemKey) {
+    public static String itemKey(String connectorId, String company, String sourceItemKey) {
         return connectorId + ":" + company + ":" + sourceItemKey;
     }
 

@@ -185,11 +185,6 @@ public class SnapshotImport {
         items.flush();
     }
 
-    /** As {@link OpenItem#itemKey()} builds it. */
-    private static String itemKey(DropSettings settings, String sourceItemKey) {
-        return settings.connectorId() + ":" + settings.company() + ":" + sourceItemKey;
-    }
-
     static String sha256(Path file) throws IOException {
         MessageDigest sha256;
         try {
@@ -291,7 +286,7 @@ public class SnapshotImport {
         Optional<String> refusal = duplicate.isPresent() ? duplicate : guardrail(settings, snapshot, vanished);
 
         Tally cleared = new Tally();
-        vanished.sourceItemKeys().forEach(key -> cleared.add(itemKey(settings, key)));
+        vanished.sourceItemKeys().forEach(key -> cleared.add(VanishedItems.itemKey(settings.connectorId(), settings.company(), key)));
         Comparison comparison = new Comparison();
         source.read(file, connector, new OpenItemsOnly() {
             @Override
