@@ -82,6 +82,14 @@ public final class IdentifierValidation {
      * verified are not problems.
      */
     public static List<String> problems(Debtor debtor) {
+        return checkAll(debtor).problems();
+    }
+
+    /** The debtor's identifiers that pass their checks, and the problems of the others and between them. */
+    private record Checks(List<IdentifierCheck> valid, List<String> problems) {
+    }
+
+    private static Checks checkAll(Debtor debtor) {
         List<String> problems = new ArrayList<>();
         List<IdentifierCheck> valid = new ArrayList<>();
         for (DebtorIdentifier identifier : identifiersOf(debtor)) {
@@ -93,7 +101,7 @@ public final class IdentifierValidation {
             }
         }
         problems.addAll(contradictions(valid));
-        return problems;
+        return new Checks(valid, problems);
     }
 
     /**
@@ -102,14 +110,9 @@ public final class IdentifierValidation {
      * debtor nor be sent to a bureau.
      */
     public static Debtor checked(Debtor debtor) {
-        List<DebtorIdentifier> usable = new ArrayList<>();
-        for (DebtorIdentifier identifier : identifiersOf(debtor)) {
-            IdentifierCheck check = check(identifier);
-            if (check.valid()) {
-                usable.add(check.toDebtorIdentifier());
-            }
-        }
-        return debtor.withCheckedIdentifiers(usable, problems(debtor));
+        Checks checks = checkAll(debtor);
+        return debtor.withCheckedIdentifiers(checks.valid().stream().map(IdentifierCheck::toDebtorIdentifier).toList(),
+                checks.problems());
     }
 
     /**
