@@ -85,7 +85,7 @@ public class DebtorAssessments {
 
     /** The assessment to publish with the debtor's items; empty when no bureau scores the debtor's country. */
     public Optional<CreditAssessment> current(Debtor debtor) {
-        Optional<Route> route = DebtorCountry.of(debtor).map(byCountry::get).or(() -> fallback);
+        Optional<Route> route = routeOf(debtor);
         if (route.isEmpty()) {
             return Optional.empty();
         }
@@ -115,10 +115,25 @@ public class DebtorAssessments {
         return Optional.of(fresh);
     }
 
+    /**
+     * The assessment the hub holds for the debtor, without asking a bureau: what {@link #current} gave last,
+     * even if it is due again. Empty when no bureau scores the debtor's country.
+     */
+    public Optional<CreditAssessment> known(Debtor debtor) {
+        if (routeOf(debtor).isEmpty()) {
+            return Optional.empty();
+        }
+        return cache.find(debtor.hubId()).map(AssessmentCache.Cached::assessment);
+    }
+
     /** Assessments stored before the connector was kept came from the one bureau of the time: the fallback. */
     private String assessedBy(AssessmentCache.Cached cached) {
         return cached.connectorId() != null ? cached.connectorId()
                 : fallback.map(route -> route.connector().id()).orElse(null);
+    }
+
+    private Optional<Route> routeOf(Debtor debtor) {
+        return DebtorCountry.of(debtor).map(byCountry::get).or(() -> fallback);
     }
 
     private record Route(ConnectorInstance connector, BureauClient client) {

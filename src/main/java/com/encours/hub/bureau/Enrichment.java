@@ -15,8 +15,7 @@ import com.encours.hub.core.model.EnrichedOpenItem;
 import com.encours.hub.core.model.Exposure;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.partner.PartnerException;
-import com.encours.hub.finance.DebtorFinanceEvents;
-import com.encours.hub.finance.FinanceEventStore;
+import com.encours.hub.finance.DebtorRefreshes;
 import jakarta.jms.Destination;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,9 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +38,8 @@ import java.util.stream.Collectors;
  * A message of changes (one ledger batch) is worked debtor by debtor: debtor, assessment and exposure are
  * read once per debtor, not once per item.
  *
- * <p>After a debtor's item events come its debtor events (debtor.assessed, score.dropped, exposure.changed,
- * limit.breached; see {@link DebtorFinanceEvents}): each on the topic of its type, and on finance.webhooks one
- * message per event, in the debtor's webhook group, so that a webhook gets them after the item events.
+ * <p>The debtors enriched are then refreshed ({@link DebtorRefreshes}, in the same transaction): their debtor
+ * events come from {@link DebtorEventPublisher} once the sync has settled, after their item events.
  *
  * <p>A debtor that cannot be enriched now (its bureau fails, or refuses it) must not hold back the other
  * debtors of the batch: its changes are put back on this flow's queue as a message of their own, which
@@ -59,9 +55,8 @@ public class Enrichment {
     private final DebtorAssessments assessments;
     private final CanonicalJson json;
     private final DebtorExposure exposure;
-    private final DebtorFinanceEvents debtorEvents;
+    private final DebtorRefreshes refreshes;
     private final ConsumerTransaction transaction;
-    private final HubDestinations destinations;
     private final Destination financeOut;
     private final Destination financeWebhooks;
     private final Destination enrichQueue;
@@ -69,7 +64,7 @@ public class Enrichment {
     private final int webhookGroups;
 
     public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
-                      DebtorExposure exposure, DebtorFinanceEvents debtorEvents, ConsumerTransaction transaction,
+                      DebtorExposure exposure, DebtorRefreshes refreshes, ConsumerTransaction transaction,
                       HubDestinations destinations,
                       @Value("${hub.flows.ledger-groups}") int ledgerGroups,
                       @Value("${hub.flows.webhook-groups}") int webhookGroups) {
@@ -77,9 +72,8 @@ public class Enrichment {
         this.assessments = assessments;
         this.json = json;
         this.exposure = exposure;
-        this.debtorEvents = debtorEvents;
+        this.refreshes = refreshes;
         this.transaction = transaction;
-        this.destinations = destinations;
         this.financeOut = destinations.topic(HubAddresses.FINANCE_OUT);
         this.financeWebhooks = destinations.queue(HubAddresses.FINANCE_WEBHOOKS);
         // a queue of a multicast address is reached as a topic, even by its fully qualified name
@@ -91,14 +85,13 @@ public class Enrichment {
     /** Publishes the events; leaves a null body. */
     public void enrich(Exchange exchange) {
         Message message = exchange.getMessage();
-        Map<String, List<LedgerChange>> byDebtor = json.readOneOrBatch(message.getBody(String.class), LedgerChange.class)
-                .stream().collect(Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
+        List<LedgerChange> changes = json.readOneOrBatch(message.getBody(String.class), LedgerChange.class);
+        Map<String, List<LedgerChange>> byDebtor = changes.stream().collect(Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
         Map<String, List<EnrichedOpenItem>> forWebhooks = new LinkedHashMap<>();
-        List<DebtorEvents> debtorEventsForWebhooks = new ArrayList<>();
         for (Map.Entry<String, List<LedgerChange>> debtor : byDebtor.entrySet()) {
-            DebtorEvents enriched;
+            List<EnrichedOpenItem> events;
             try {
-                enriched = enrich(debtor.getKey(), debtor.getValue());
+                events = enrich(debtor.getKey(), debtor.getValue());
             } catch (PartnerException | InvalidMessageException e) {
                 if (byDebtor.size() == 1) {
                     throw e;
@@ -106,38 +99,26 @@ public class Enrichment {
                 setAside(debtor.getKey(), debtor.getValue(), e);
                 continue;
             }
-            List<EnrichedOpenItem> events = enriched.itemEvents();
             for (EnrichedOpenItem event : events) {
                 transaction.send(financeOut, json.write(event),
                         Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey()));
             }
             forWebhooks.computeIfAbsent(HubMessages.webhookGroup(debtor.getKey(), webhookGroups),
                     group -> new ArrayList<>()).addAll(events);
-            for (FinanceEventStore.StoredEvent event : enriched.debtorEvents()) {
-                transaction.send(destinations.topic(HubAddresses.financeTopic(event.eventType())), event.payload(),
-                        Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtor.getKey()));
-            }
-            debtorEventsForWebhooks.add(enriched);
         }
         forWebhooks.forEach((group, events) -> transaction.send(financeWebhooks, json.write(events), Map.of(
                 HubAddresses.MESSAGE_ID, EnrichedOpenItem.messageId(events), HubAddresses.RECORD_COUNT, events.size(),
                 "JMSXGroupID", group)));
-        for (DebtorEvents enriched : debtorEventsForWebhooks) {
-            String group = HubMessages.webhookGroup(enriched.debtorKey(), webhookGroups);
-            for (FinanceEventStore.StoredEvent event : enriched.debtorEvents()) {
-                transaction.send(financeWebhooks, event.payload(), Map.of(HubAddresses.MESSAGE_ID, event.eventId(),
-                        HubAddresses.EVENT_TYPE, event.eventType(), "JMSXGroupID", group));
-            }
+        List<String> enriched = forWebhooks.values().stream().flatMap(List::stream)
+                .map(event -> event.item().debtorKey()).distinct().toList();
+        if (!enriched.isEmpty()) {
+            refreshes.requestWithInput(enriched, LedgerChange.messageId(changes));
         }
         message.setBody(null);
     }
 
-    /** What one debtor's changes give: an event per item change, then the debtor's own events. */
-    private record DebtorEvents(String debtorKey, List<EnrichedOpenItem> itemEvents,
-                                List<FinanceEventStore.StoredEvent> debtorEvents) {
-    }
-
-    private DebtorEvents enrich(String debtorKey, List<LedgerChange> changes) {
+    /** One event per item change, with the debtor, its assessment and its exposure read once. */
+    private List<EnrichedOpenItem> enrich(String debtorKey, List<LedgerChange> changes) {
         Debtor debtor = ledger.findDebtorByKey(debtorKey)
                 .map(stored -> json.read(stored.payload(), Debtor.class))
                 .orElseThrow(() -> new InvalidMessageException("ledger has no debtor " + debtorKey));
@@ -152,9 +133,7 @@ public class Enrichment {
                     change.recordedAt(), change.revision(), change.changes(), change.item(), summary, assessment,
                     exposures));
         }
-        Instant lastRecorded = changes.stream().map(LedgerChange::recordedAt).max(Comparator.naturalOrder()).orElseThrow();
-        return new DebtorEvents(debtorKey, events,
-                debtorEvents.eventsOf(debtor, assessment, LedgerChange.messageId(changes), lastRecorded));
+        return events;
     }
 
     /** The debtor's changes go back on this flow's queue alone, in this transaction, to be retried on their own. */

@@ -7,6 +7,7 @@ import com.encours.hub.core.ConnectorLease;
 import com.encours.hub.core.ConnectorState;
 import com.encours.hub.core.ledger.LedgerRepository;
 import com.encours.hub.core.model.Debtor;
+import com.encours.hub.finance.DebtorRefreshes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * Pulls the changes a monitoring bureau raised since the connector's watermark, finds the debtors they concern
- * by their identifiers in the ledger or by the bureau's reference in their cached assessment, makes their cached assessment due and assesses them again through
- * {@link DebtorAssessments}, so that the next event of each carries the new score.
+ * by their identifiers in the ledger or by the bureau's reference in their cached assessment, makes their cached
+ * assessment due and assesses them again through {@link DebtorAssessments}, and asks for their debtor events at once ({@link DebtorRefreshes}): a worse score
+ * reaches finance as debtor.assessed and score.dropped without waiting for the debtor's next item change.
  * <p>
  * The watermark ({@value #WATERMARK}, the latest alert instant seen) is saved only once every alert of the
  * batch has marked its debtors stale: a failure leaves it where it was and the next poll sees the same alerts
@@ -51,10 +53,12 @@ public class MonitoringPoll {
     private final CanonicalJson json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final DebtorRefreshes refreshes;
 
     public MonitoringPoll(ConnectorCatalog catalog, List<BureauMonitoring> monitorings, ConnectorState state,
                           ConnectorLease lease, LedgerRepository ledger, AssessmentCache cache,
-                          DebtorAssessments assessments, CanonicalJson json, Clock clock, MeterRegistry meters) {
+                          DebtorAssessments assessments, CanonicalJson json, Clock clock, MeterRegistry meters,
+                          DebtorRefreshes refreshes) {
         this.catalog = catalog;
         this.byProtocol = monitorings.stream().collect(Collectors.toMap(BureauMonitoring::protocol, Function.identity()));
         this.state = state;
@@ -65,6 +69,7 @@ public class MonitoringPoll {
         this.json = json;
         this.clock = clock;
         this.meters = meters;
+        this.refreshes = refreshes;
     }
 
     /** The enabled bureau connectors whose protocol offers monitoring, and whose {@code monitoring} is on. */
@@ -120,16 +125,22 @@ public class MonitoringPoll {
         state.saveWatermarks(connectorId, Map.of(WATERMARK, latest.toString()));
         state.recordSuccess(connectorId);
         meters.counter("hub.bureau.monitoring.alerts", "connector", connectorId).increment(alerts.size());
-        concerned.forEach(this::reassess);
+        List<String> reassessed = concerned.stream().map(this::reassess).flatMap(Optional::stream).toList();
+        if (!reassessed.isEmpty()) {
+            refreshes.request(reassessed, connectorId + ":alerts-until:" + latest);
+        }
         return concerned;
     }
 
-    private void reassess(String hubId) {
+    /** @return the debtor's key once it is assessed again; empty if it is left stale */
+    private Optional<String> reassess(String hubId) {
         Optional<Debtor> debtor = ledger.findDebtorByHubId(hubId).map(stored -> json.read(stored.payload(), Debtor.class));
         try {
             debtor.ifPresent(assessments::current);
+            return debtor.map(Debtor::debtorKey);
         } catch (RuntimeException e) {
             log.warn("{}: left stale, to be assessed again with its next change: {}", hubId, e.getMessage());
+            return Optional.empty();
         }
     }
 }

@@ -11,16 +11,18 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The finance events of one debtor for one enrich input: decided by {@link FinanceEventRules} against what was
- * last published, recorded (events first, then the new published state), and returned for the enrich step to
- * publish in its broker transaction. If that transaction rolls back after the database has the events, the
- * redelivered input finds nothing new but gets the events recorded for it back, so none is lost; their ids
- * are the same, so a finance system that got them already recognises them.
+ * The finance events of one debtor for one refresh ({@link DebtorRefreshes}): decided by {@link FinanceEventRules}
+ * against what was last published, recorded (events first, then the new published state and when it was
+ * decided), and returned for the caller to publish in its broker transaction.
+ * <p>
+ * A refresh asked for before the debtor's events were last decided finds nothing to decide: that decision saw
+ * everything the refresh was about (the refreshes of one sync coalesce so). If the broker transaction rolls
+ * back after the database has the events, the redelivered refresh is in that case too, and gets the events
+ * recorded for it back, so none is lost; their ids are the same, so a finance system that got them already
+ * recognises them.
  */
 @Component
 public class DebtorFinanceEvents {
@@ -41,22 +43,26 @@ public class DebtorFinanceEvents {
     }
 
     /**
-     * @param causeId    the input's id for this debtor: the same on redelivery
-     * @param occurredAt when the changes behind the events were recorded
+     * @param assessment the debtor's current assessment, null if it has none
+     * @param causeId    the refresh's id: the same on redelivery
+     * @param changedAt  when the refresh was asked for: what changed before is in the ledger and the assessment
      */
     public List<FinanceEventStore.StoredEvent> eventsOf(Debtor debtor, CreditAssessment assessment, String causeId,
-                                                        Instant occurredAt) {
-        FigureSettings settings = FigureSettings.standard(LocalDate.now(clock));
-        List<CurrencyFigures> figures = debtorFigures.sumsOf(debtor, settings).figures();
-        FinanceEventRules.Outcome outcome = rules.decide(FinanceEvent.DebtorRef.of(debtor), assessment,
-                settings.asOf(), figures, DebtorFigures.limitsOf(debtor, assessment), store.published(debtor.debtorKey()), causeId, occurredAt);
-        for (FinanceEvent event : outcome.events()) {
-            store.insertIfAbsent(new FinanceEventStore.StoredEvent(event.eventId(), event.eventType(), debtor.hubId(),
-                    event.occurredAt(), json.write(event)), debtor.debtorKey(), causeId);
+                                                        Instant changedAt) {
+        Instant decidedAt = clock.instant();
+        boolean seenAlready = store.decidedAt(debtor.debtorKey()).filter(last -> !last.isBefore(changedAt)).isPresent();
+        if (!seenAlready) {
+            FigureSettings settings = FigureSettings.standard(LocalDate.ofInstant(decidedAt, clock.getZone()));
+            List<CurrencyFigures> figures = debtorFigures.sumsOf(debtor, settings).figures();
+            FinanceEventRules.Outcome outcome = rules.decide(FinanceEvent.DebtorRef.of(debtor), assessment,
+                    settings.asOf(), figures, DebtorFigures.limitsOf(debtor, assessment),
+                    store.published(debtor.debtorKey()), causeId, changedAt);
+            for (FinanceEvent event : outcome.events()) {
+                store.insertIfAbsent(new FinanceEventStore.StoredEvent(event.eventId(), event.eventType(),
+                        debtor.hubId(), event.occurredAt(), json.write(event)), debtor.debtorKey(), causeId);
+            }
+            store.savePublished(debtor.debtorKey(), outcome.published(), decidedAt);
         }
-        store.savePublished(debtor.debtorKey(), outcome.published());
-        Map<String, FinanceEventStore.StoredEvent> byId = new LinkedHashMap<>();
-        store.causedBy(causeId, debtor.debtorKey()).forEach(event -> byId.put(event.eventId(), event));
-        return List.copyOf(byId.values());
+        return store.causedBy(causeId, debtor.debtorKey());
     }
 }

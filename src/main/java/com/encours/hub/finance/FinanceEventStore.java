@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** The finance events published, and what they last told of each debtor (tables of V7). */
@@ -44,12 +46,25 @@ public class FinanceEventStore {
                 .orElse(new FinanceEventRules.Published(null, null, null, null, exposure));
     }
 
-    public void savePublished(String debtorKey, FinanceEventRules.Published published) {
+    /** The debtors the events have told of, by key. */
+    public List<String> debtorsPublished() {
+        return jdbc.queryForList("select debtor_key from finance_debtor_state order by debtor_key", String.class);
+    }
+
+    /** When the debtor's events were last worked out; empty if never. */
+    public Optional<Instant> decidedAt(String debtorKey) {
+        return jdbc.query("select decided_at from finance_debtor_state where debtor_key = ?",
+                (rs, row) -> rs.getTimestamp(1), debtorKey).stream()
+                .filter(Objects::nonNull).map(Timestamp::toInstant).findFirst();
+    }
+
+    /** @param decidedAt when the work that led to {@code published} began to read the debtor */
+    public void savePublished(String debtorKey, FinanceEventRules.Published published, Instant decidedAt) {
         jdbc.update("delete from finance_debtor_state where debtor_key = ?", debtorKey);
         jdbc.update("""
-                insert into finance_debtor_state (debtor_key, assessment_hash, score, rating_band, figures_hash)
-                values (?, ?, ?, ?, ?)""", debtorKey, published.assessmentHash(), published.score(),
-                published.ratingBand(), published.figuresHash());
+                insert into finance_debtor_state (debtor_key, assessment_hash, score, rating_band, figures_hash,
+                decided_at) values (?, ?, ?, ?, ?, ?)""", debtorKey, published.assessmentHash(), published.score(),
+                published.ratingBand(), published.figuresHash(), Timestamp.from(decidedAt));
         jdbc.update("delete from finance_exposure_state where debtor_key = ?", debtorKey);
         published.exposure().forEach((currency, amount) -> jdbc.update(
                 "insert into finance_exposure_state (debtor_key, currency, exposure) values (?, ?, ?)",

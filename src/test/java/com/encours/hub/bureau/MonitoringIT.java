@@ -7,9 +7,12 @@ import com.encours.hub.core.model.DebtorIdentifier;
 import com.encours.hub.core.model.IdentifierScheme;
 import com.encours.hub.erp.ErpExtract;
 import com.encours.hub.sandbox.CompanywebSimulator;
+import com.encours.hub.sandbox.FinanceWebhookReceiver;
 import com.encours.hub.sandbox.SandboxPortfolio;
 import com.encours.hub.support.HubIntegrationTest;
 import com.encours.hub.support.HubQueues;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Companyweb, the sandbox run's bureau here, lowers the barometer of a debtor it monitors: the next poll of
  * its alerts finds the debtor in the ledger by its VAT number and assesses it again, without waiting for the
- * assessment's 30 days.
+ * assessment's 30 days, and finance gets the drop at once, without waiting for the debtor's next item change.
  */
 @TestPropertySource(properties = {
         "hub.bureau.connector=companyweb-sandbox",
@@ -46,9 +49,11 @@ class MonitoringIT extends HubIntegrationTest {
     @Autowired LedgerRepository ledger;
     @Autowired AssessmentCache cache;
     @Autowired EmbeddedActiveMQ broker;
+    @Autowired FinanceWebhookReceiver finance;
+    @Autowired ObjectMapper json;
 
     @Test
-    void barometerDropNotifiedByCompanywebGivesTheDebtorANewAssessment() {
+    void barometerDropNotifiedByCompanywebGivesTheDebtorANewAssessmentAndFinanceAScoreDrop() throws Exception {
         SandboxPortfolio.Company company = portfolio.companies().stream()
                 .filter(c -> c.country().equals("BE") && c.providerScore() != null && c.providerScore() >= 40)
                 .filter(c -> portfolio.invoices().stream().anyMatch(i -> i.customer().equals(c)))
@@ -82,5 +87,17 @@ class MonitoringIT extends HubIntegrationTest {
         assertThat(cache.find(hubId).orElseThrow().validUntil()).isAfter(Instant.now().plus(Duration.ofDays(29)));
         // the alert is behind the watermark now: a new poll finds nothing
         assertThat(monitoring.poll(CONNECTOR)).isEmpty();
+
+        // finance hears of it at once, with no change from the ERP: the new assessment and the drop
+        await().atMost(FLOW_TIMEOUT).untilAsserted(() -> assertThat(finance.deliveries("score.dropped"))
+                .filteredOn(delivery -> delivery.body().contains(hubId)).singleElement().satisfies(drop -> {
+                    JsonNode event = json.readTree(drop.body());
+                    assertThat(event.at("/debtor/hubId").asText()).isEqualTo(hubId);
+                    assertThat(event.at("/data/score").asInt()).isEqualTo(10);
+                    assertThat(event.at("/data/previousScore").asInt()).isEqualTo(company.providerScore());
+                    assertThat(event.at("/data/ratingBand").asText()).isEqualTo("E");
+                }));
+        assertThat(finance.deliveries("debtor.assessed")).filteredOn(delivery -> delivery.body().contains(hubId))
+                .hasSize(2);
     }
 }

@@ -31,17 +31,21 @@ class FinanceEventStoreTest {
     @Test
     void whatWasPublishedOfADebtorIsReadBackAndReplaced() {
         assertThat(store.published("bc:C:1")).isEqualTo(FinanceEventRules.Published.NOTHING);
+        assertThat(store.decidedAt("bc:C:1")).isEmpty();
+        assertThat(store.debtorsPublished()).isEmpty();
 
         store.savePublished("bc:C:1", new FinanceEventRules.Published("a1", 70, "B", "f1",
-                Map.of("EUR", new BigDecimal("9000.0000"), "USD", new BigDecimal("10.5000"))));
+                Map.of("EUR", new BigDecimal("9000.0000"), "USD", new BigDecimal("10.5000"))), MORNING);
         store.savePublished("bc:C:1", new FinanceEventRules.Published("a1", 70, "B", "f2",
-                Map.of("EUR", new BigDecimal("8000.0000"))));
+                Map.of("EUR", new BigDecimal("8000.0000"))), MORNING.plusSeconds(5));
 
         FinanceEventRules.Published read = store.published("bc:C:1");
         assertThat(read.figuresHash()).isEqualTo("f2");
         assertThat(read.score()).isEqualTo(70);
         assertThat(read.exposure()).containsOnlyKeys("EUR");
         assertThat(read.exposure().get("EUR")).isEqualByComparingTo("8000");
+        assertThat(store.decidedAt("bc:C:1")).contains(MORNING.plusSeconds(5));
+        assertThat(store.debtorsPublished()).containsExactly("bc:C:1");
     }
 
     @Test

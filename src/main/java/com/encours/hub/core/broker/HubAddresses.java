@@ -16,9 +16,11 @@ public final class HubAddresses {
     public static final String FINANCE_TOPIC_PREFIX = "finance.";
     /** The same events in batches, for the hub's own webhook delivery. */
     public static final String FINANCE_WEBHOOKS = "finance.webhooks";
+    /** Debtors whose debtor events are to be worked out again (after enrichment, monitoring, each day). */
+    public static final String DEBTOR_REFRESH = "debtor.refresh";
 
     /** Addresses whose failed messages ops can see, retry or discard. */
-    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, FINANCE_WEBHOOKS);
+    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, DEBTOR_REFRESH, FINANCE_WEBHOOKS);
 
     /** Message properties the hub sets; JMS property names must be Java identifiers. */
     public static final String MESSAGE_ID = "hubMessageId";
@@ -32,6 +34,8 @@ public final class HubAddresses {
     public static final String ORIGIN_QUEUE = "hubOriginQueue";
     public static final String QUARANTINED_AT = "hubQuarantinedAt";
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** Epoch milliseconds before which the broker holds a message back. */
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
     private HubAddresses() {
     }
