@@ -16,6 +16,7 @@ import com.encours.hub.core.model.Exposure;
 import com.encours.hub.core.model.LedgerChange;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.finance.DebtorRefreshes;
+import com.encours.hub.identity.vies.DebtorVatChecks;
 import jakarta.jms.Destination;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -32,8 +33,8 @@ import java.util.stream.Collectors;
 
 /**
  * The enrich route's step: each ledger change becomes the event finance systems receive — the item, its
- * debtor, the debtor's assessment and its exposure per currency — published in the transaction that
- * consumes the changes: on the finance.out topic one message per event (for subscribers), and on
+ * debtor (with what VIES says of its VAT number), the debtor's assessment and its exposure per currency —
+ * published in the transaction that consumes the changes: on the finance.out topic one message per event (for subscribers), and on
  * finance.webhooks one message per webhook group holding its events in order (for the webhook delivery).
  * A message of changes (one ledger batch) is worked debtor by debtor: debtor, assessment and exposure are
  * read once per debtor, not once per item.
@@ -56,6 +57,7 @@ public class Enrichment {
     private final CanonicalJson json;
     private final DebtorExposure exposure;
     private final DebtorRefreshes refreshes;
+    private final DebtorVatChecks vatChecks;
     private final ConsumerTransaction transaction;
     private final Destination financeOut;
     private final Destination financeWebhooks;
@@ -64,8 +66,8 @@ public class Enrichment {
     private final int webhookGroups;
 
     public Enrichment(LedgerRepository ledger, DebtorAssessments assessments, CanonicalJson json,
-                      DebtorExposure exposure, DebtorRefreshes refreshes, ConsumerTransaction transaction,
-                      HubDestinations destinations,
+                      DebtorExposure exposure, DebtorRefreshes refreshes, DebtorVatChecks vatChecks,
+                      ConsumerTransaction transaction, HubDestinations destinations,
                       @Value("${hub.flows.ledger-groups}") int ledgerGroups,
                       @Value("${hub.flows.webhook-groups}") int webhookGroups) {
         this.ledger = ledger;
@@ -73,6 +75,7 @@ public class Enrichment {
         this.json = json;
         this.exposure = exposure;
         this.refreshes = refreshes;
+        this.vatChecks = vatChecks;
         this.transaction = transaction;
         this.financeOut = destinations.topic(HubAddresses.FINANCE_OUT);
         this.financeWebhooks = destinations.queue(HubAddresses.FINANCE_WEBHOOKS);
@@ -125,7 +128,7 @@ public class Enrichment {
         CreditAssessment assessment = assessOrExplain(debtor);
         List<Exposure> exposures = exposure.of(debtor);
         EnrichedOpenItem.DebtorSummary summary = new EnrichedOpenItem.DebtorSummary(debtor.hubId(), debtor.debtorRef(),
-                debtor.name(), debtor.country(), debtor.identifiers());
+                debtor.name(), debtor.country(), debtor.identifiers(), vatChecks.of(debtor).orElse(null));
         List<EnrichedOpenItem> events = new ArrayList<>(changes.size());
         for (LedgerChange change : changes) {
             String eventKey = change.itemKey() + ":" + change.revision();

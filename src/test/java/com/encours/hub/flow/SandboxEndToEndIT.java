@@ -110,6 +110,10 @@ class SandboxEndToEndIT extends HubIntegrationTest {
             assertThat(event.at("/item/currency").asText()).isEqualTo(invoice.currency());
             SandboxPortfolio.Company company = invoice.customer();
             assertThat(event.at("/debtor/identifiers/0/value").asText()).isEqualTo(company.vat());
+            // VIES knows every sandbox company; the sandbox connector names a requester, so a consultation number
+            assertThat(event.at("/debtor/vatCheck/valid").asBoolean()).as(invoice.number()).isTrue();
+            assertThat(event.at("/debtor/vatCheck/name").asText()).isEqualToIgnoringCase(company.name());
+            assertThat(event.at("/debtor/vatCheck/consultationNumber").asText()).isNotBlank();
             if (company.ratingBand() == null) {
                 assertThat(event.at("/assessment/score").isMissingNode()).isTrue();
                 assertThat(event.at("/assessment/providerScore").asText()).isEqualTo("Not Rated");

@@ -30,8 +30,12 @@ public record EnrichedOpenItem(
         return "evts-" + Hashes.shortSha256(events.stream().map(EnrichedOpenItem::eventId).collect(Collectors.joining("|")));
     }
 
-    /** The debtor as finance needs it in an event: ids and identifiers, not the whole master record. */
+    /**
+     * The debtor as finance needs it in an event: ids and identifiers, not the whole master record.
+     *
+     * @param vatCheck what VIES says of its EU VAT number; null when it has none or VIES could not answer
+     */
     public record DebtorSummary(String hubId, String debtorRef, String name, String country,
-                                List<DebtorIdentifier> identifiers) {
+                                List<DebtorIdentifier> identifiers, VatCheck vatCheck) {
     }
 }

@@ -1,5 +1,6 @@
 package com.encours.hub.identity.vies;
 
+import com.encours.hub.core.model.VatCheck;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 

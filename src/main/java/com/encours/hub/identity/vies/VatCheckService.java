@@ -1,5 +1,6 @@
 package com.encours.hub.identity.vies;
 
+import com.encours.hub.core.model.VatCheck;
 import com.encours.hub.config.ConnectorConfigurationException;
 import com.encours.hub.config.ConnectorInstance;
 import com.encours.hub.core.ConnectorState;
@@ -75,13 +76,11 @@ public class VatCheckService {
         }
         // the database keeps microseconds at best: a cached answer must equal the one first returned
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String requesterKey = requester == null ? null : requester.toString();
-        Optional<VatCheckCache.Cached> cached = cache.find(connector.id(), number.countryCode(), number.number());
-        if (cached.isPresent() && cached.get().validUntil().isAfter(now)
-                && Objects.equals(cached.get().requester(), requesterKey)) {
-            meters.counter("hub.identity.vat-checks", "connector", connector.id(), "source", "cache").increment();
-            return cached.get().check();
+        Optional<VatCheck> cached = cached(number, now);
+        if (cached.isPresent()) {
+            return cached.get();
         }
+        String requesterKey = requester == null ? null : requester.toString();
         VatCheck check;
         try {
             check = ask(number, now);
@@ -101,6 +100,25 @@ public class VatCheckService {
         cache.store(connector.id(), check, requesterKey, now.plus(ttl));
         meters.counter("hub.identity.vat-checks", "connector", connector.id(), "source", "vies").increment();
         return check;
+    }
+
+    /** The answer kept for this number while it holds, without asking VIES; empty for a number VIES would refuse. */
+    public Optional<VatCheck> cached(String countryCode, String vatNumber) {
+        try {
+            return cached(VatNumber.of(countryCode, vatNumber), clock.instant());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<VatCheck> cached(VatNumber number, Instant now) {
+        String requesterKey = requester == null ? null : requester.toString();
+        Optional<VatCheck> cached = cache.find(connector.id(), number.countryCode(), number.number())
+                .filter(answer -> answer.validUntil().isAfter(now) && Objects.equals(answer.requester(), requesterKey))
+                .map(VatCheckCache.Cached::check);
+        cached.ifPresent(answer -> meters.counter("hub.identity.vat-checks", "connector", connector.id(), "source",
+                "cache").increment());
+        return cached;
     }
 
     private VatCheck ask(VatNumber number, Instant now) {

@@ -1,5 +1,6 @@
 package com.encours.hub.identity.vies;
 
+import com.encours.hub.core.model.VatCheck;
 import com.encours.hub.support.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;

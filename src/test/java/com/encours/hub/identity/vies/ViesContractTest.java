@@ -1,5 +1,6 @@
 package com.encours.hub.identity.vies;
 
+import com.encours.hub.core.model.VatCheck;
 import com.encours.hub.config.ConnectorCatalog;
 import com.encours.hub.config.ConnectorConfigurationException;
 import com.encours.hub.config.ConnectorDescriptor;

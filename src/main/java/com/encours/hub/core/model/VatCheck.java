@@ -1,4 +1,4 @@
-package com.encours.hub.identity.vies;
+package com.encours.hub.core.model;
 
 import java.time.Instant;
 import java.time.LocalDate;
