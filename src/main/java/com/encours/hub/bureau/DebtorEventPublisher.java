@@ -7,7 +7,9 @@ import com.encours.hub.core.broker.HubAddresses;
 import com.encours.hub.core.broker.HubDestinations;
 import com.encours.hub.core.broker.HubMessages;
 import com.encours.hub.core.ledger.LedgerRepository;
+import com.encours.hub.core.model.CreditAssessment;
 import com.encours.hub.core.model.Debtor;
+import com.encours.hub.erp.ErpWriteBacks;
 import com.encours.hub.finance.DebtorFinanceEvents;
 import com.encours.hub.finance.DebtorRefreshes;
 import com.encours.hub.finance.FinanceEventStore;
@@ -26,8 +28,9 @@ import java.util.Map;
  * (debtor.assessed, score.dropped, exposure.changed, limit.breached; see {@link DebtorFinanceEvents}) from the
  * ledger and the assessment the hub holds (no bureau is called here: enrichment and monitoring did), published
  * in the transaction that consumes the refresh: each on the topic of its type, and on finance.webhooks one
- * message per event in the debtor's webhook group. A debtor's item events were sent before its refresh was
- * asked for, so a webhook gets them first.
+ * message per event in the debtor's webhook group, and, where the debtor's ERP takes it, the write-back the
+ * event calls for on erp.write-back ({@link ErpWriteBacks}). A debtor's item events were sent before its
+ * refresh was asked for, so a webhook gets them first.
  */
 @Component
 public class DebtorEventPublisher {
@@ -39,11 +42,13 @@ public class DebtorEventPublisher {
     private final ConsumerTransaction transaction;
     private final HubDestinations destinations;
     private final Destination financeWebhooks;
+    private final Destination erpWriteBack;
+    private final ErpWriteBacks writeBacks;
     private final int webhookGroups;
 
     public DebtorEventPublisher(LedgerRepository ledger, DebtorAssessments assessments, DebtorFinanceEvents debtorEvents,
-                                CanonicalJson json, ConsumerTransaction transaction, HubDestinations destinations,
-                                @Value("${hub.flows.webhook-groups}") int webhookGroups) {
+                                ErpWriteBacks writeBacks, CanonicalJson json, ConsumerTransaction transaction,
+                                HubDestinations destinations, @Value("${hub.flows.webhook-groups}") int webhookGroups) {
         this.ledger = ledger;
         this.assessments = assessments;
         this.debtorEvents = debtorEvents;
@@ -51,6 +56,8 @@ public class DebtorEventPublisher {
         this.transaction = transaction;
         this.destinations = destinations;
         this.financeWebhooks = destinations.queue(HubAddresses.FINANCE_WEBHOOKS);
+        this.erpWriteBack = destinations.queue(HubAddresses.ERP_WRITE_BACK);
+        this.writeBacks = writeBacks;
         this.webhookGroups = webhookGroups;
     }
 
@@ -78,12 +85,15 @@ public class DebtorEventPublisher {
                 .map(stored -> json.read(stored.payload(), Debtor.class))
                 .orElseThrow(() -> new InvalidMessageException("ledger has no debtor " + debtorKey));
         String group = HubMessages.webhookGroup(debtorKey, webhookGroups);
-        for (FinanceEventStore.StoredEvent event : debtorEvents.eventsOf(debtor, assessments.known(debtor).orElse(null),
-                causeId, changedAt)) {
+        CreditAssessment assessment = assessments.known(debtor).orElse(null);
+        for (FinanceEventStore.StoredEvent event : debtorEvents.eventsOf(debtor, assessment, causeId, changedAt)) {
             transaction.send(destinations.topic(HubAddresses.financeTopic(event.eventType())), event.payload(),
                     Map.of(HubAddresses.MESSAGE_ID, event.eventId(), "JMSXGroupID", debtorKey));
             transaction.send(financeWebhooks, event.payload(), Map.of(HubAddresses.MESSAGE_ID, event.eventId(),
                     HubAddresses.EVENT_TYPE, event.eventType(), "JMSXGroupID", group));
+            writeBacks.decide(debtor, assessment, event.eventId(), event.eventType()).ifPresent(writeBack ->
+                    transaction.send(erpWriteBack, json.write(writeBack), Map.of(HubAddresses.MESSAGE_ID, writeBack.id(),
+                            "JMSXGroupID", debtorKey)));
         }
     }
 }

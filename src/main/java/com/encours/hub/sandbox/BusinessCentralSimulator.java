@@ -2,7 +2,10 @@ package com.encours.hub.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,8 +43,10 @@ import java.util.regex.Pattern;
  * Plays Microsoft Dynamics 365 Business Central API v2.0 for the sandbox company: the Entra ID client
  * credentials token endpoint, and the {@code customers} and {@code salesInvoices} collections with
  * server-driven paging ({@code Prefer: odata.maxpagesize}, {@code @odata.nextLink} with a skip token) and
- * {@code $filter=lastModifiedDateTime gt ...}. Data comes from the {@link SandboxPortfolio}, plus a few
- * draft invoices, which a real company always has and which are not receivables.
+ * {@code $filter=lastModifiedDateTime gt ...}; a customer read by {@code $filter=number eq '...'} and written
+ * by {@code PATCH customers({id})} with {@code If-Match} (creditLimit, blocked). Data comes from the
+ * {@link SandboxPortfolio}, plus a few draft invoices, which a real company always has and which are not
+ * receivables.
  */
 @Component
 @ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
@@ -58,7 +64,11 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     private static final Pattern API_PATH =
             Pattern.compile("/bc/v2\\.0/([^/]+)/([^/]+)/api/v2\\.0/companies\\(([^)]+)\\)/(customers|salesInvoices)");
     private static final Pattern MAX_PAGE_SIZE = Pattern.compile("odata\\.maxpagesize=(\\d{1,9})");
+    private static final Pattern CUSTOMER_PATH =
+            Pattern.compile("/bc/v2\\.0/([^/]+)/([^/]+)/api/v2\\.0/companies\\(([^)]+)\\)/customers\\(([^)]+)\\)");
     private static final Pattern MODIFIED_AFTER = Pattern.compile("lastModifiedDateTime gt (\\S+)");
+    private static final Pattern NUMBER_EQUALS = Pattern.compile("number eq '((?:[^']|'')*)'");
+    private static final Set<String> BLOCKED_VALUES = Set.of(" ", "", "Ship", "Invoice", "All");
     /** Business Central online never sends more than this many entities per page. */
     private static final int SERVER_MAX_PAGE_SIZE = 20_000;
     private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3599);
@@ -74,7 +84,8 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     private final SandboxPortfolio portfolio;
     private final FaultPlan faults = new FaultPlan();
     // Business Central writes decimals plainly and without trailing zeros (1250, 1512.5).
-    private final JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private final JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger apiRequests = new AtomicInteger();
@@ -82,6 +93,10 @@ public class BusinessCentralSimulator implements SandboxSimulator {
     private final RawReply.Plan rawReplies = new RawReply.Plan();
     private final Instant customersModified;
     private final List<SandboxPortfolio.Invoice> drafts;
+    /** What the hub (or a user, {@link #changeAfterNextRead}) changed on a customer, by number. */
+    private final Map<String, CustomerEdit> edits = new ConcurrentHashMap<>();
+    private final Set<String> changeAfterNextRead = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger customerWrites = new AtomicInteger();
     /** Position of each company in the portfolio, by number: its address and phone derive from it. */
     private final Map<String, Integer> companyIndex = new HashMap<>();
 
@@ -162,10 +177,13 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         }
         String path = exchange.getRequestURI().getPath();
         Matcher api = API_PATH.matcher(path);
+        Matcher customer = CUSTOMER_PATH.matcher(path);
         if (path.equals(TOKEN_PATH) && exchange.getRequestMethod().equals("POST")) {
             token(exchange);
         } else if (api.matches() && exchange.getRequestMethod().equals("GET")) {
             collection(exchange, api.group(1), api.group(2), api.group(3), api.group(4));
+        } else if (customer.matches() && exchange.getRequestMethod().equals("PATCH")) {
+            patchCustomer(exchange, customer.group(1), customer.group(2), customer.group(3), customer.group(4));
         } else {
             odataError(exchange, 404, "BadRequest_NotFound", "No HTTP resource was found that matches the request URI.");
         }
@@ -195,26 +213,15 @@ public class BusinessCentralSimulator implements SandboxSimulator {
 
     private void collection(HttpExchange exchange, String tenant, String environment, String company, String entitySet)
             throws IOException {
-        apiRequests.incrementAndGet();
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
-        Instant expiry = issuedTokens.get(token);
-        if (expiry == null || expiry.isBefore(Instant.now())) {
-            exchange.getResponseHeaders().add("WWW-Authenticate",
-                    "Bearer authorization_uri=\"https://login.microsoftonline.com/" + TENANT + "/oauth2/authorize\"");
-            odataError(exchange, 401, "Authentication_InvalidCredentials",
-                    "The server has rejected the client credentials.");
-            return;
-        }
-        if (!TENANT.equals(tenant) || !ENVIRONMENT.equals(environment)) {
-            odataError(exchange, 404, "NoEnvironment", "Environment '" + environment + "' does not exist for this tenant.");
-            return;
-        }
-        if (!COMPANY_ID.equals(company)) {
-            odataError(exchange, 404, "BadRequest_NotFound", "The company '" + company + "' does not exist.");
+        if (!admitted(exchange, tenant, environment, company)) {
             return;
         }
         Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
+        Matcher byNumber = NUMBER_EQUALS.matcher(query.getOrDefault("$filter", "").trim());
+        if (entitySet.equals("customers") && byNumber.matches()) {
+            customerByNumber(exchange, byNumber.group(1).replace("''", "'"));
+            return;
+        }
         Instant modifiedAfter = null;
         if (query.containsKey("$filter")) {
             Matcher filter = MODIFIED_AFTER.matcher(query.get("$filter").trim());
@@ -224,8 +231,8 @@ public class BusinessCentralSimulator implements SandboxSimulator {
                 modifiedAfter = null;
             }
             if (modifiedAfter == null) {
-                odataError(exchange, 400, "BadRequest",
-                        "The sandbox supports only $filter=lastModifiedDateTime gt <datetime>.");
+                odataError(exchange, 400, "BadRequest", "The sandbox supports only $filter=lastModifiedDateTime gt "
+                        + "<datetime>, and number eq '<number>' on customers.");
                 return;
             }
         }
@@ -287,6 +294,134 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         send(exchange, 200, body.toByteArray(), "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
     }
 
+    /** Counts the request and checks its token, tenant, environment and company; answers the error if one is wrong. */
+    private boolean admitted(HttpExchange exchange, String tenant, String environment, String company) throws IOException {
+        apiRequests.incrementAndGet();
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
+        Instant expiry = issuedTokens.get(token);
+        if (expiry == null || expiry.isBefore(Instant.now())) {
+            exchange.getResponseHeaders().add("WWW-Authenticate",
+                    "Bearer authorization_uri=\"https://login.microsoftonline.com/" + TENANT + "/oauth2/authorize\"");
+            odataError(exchange, 401, "Authentication_InvalidCredentials",
+                    "The server has rejected the client credentials.");
+            return false;
+        }
+        if (!TENANT.equals(tenant) || !ENVIRONMENT.equals(environment)) {
+            odataError(exchange, 404, "NoEnvironment", "Environment '" + environment + "' does not exist for this tenant.");
+            return false;
+        }
+        if (!COMPANY_ID.equals(company)) {
+            odataError(exchange, 404, "BadRequest_NotFound", "The company '" + company + "' does not exist.");
+            return false;
+        }
+        return true;
+    }
+
+    /** Customers written through the API (PATCH answered 200). */
+    public int customerWrites() {
+        return customerWrites.get();
+    }
+
+    /** The customer's credit limit as Business Central holds it now. */
+    public BigDecimal creditLimitOf(String customerNumber) {
+        CustomerEdit edit = edits.get(customerNumber);
+        return edit != null ? edit.creditLimit() : company(customerNumber).internalLimit();
+    }
+
+    /** The customer's blocked field now: blank, Ship, Invoice or All. */
+    public String blockedOf(String customerNumber) {
+        CustomerEdit edit = edits.get(customerNumber);
+        return edit != null ? edit.blocked() : " ";
+    }
+
+    /** A user edits the customer right after the next read of it, as if between the hub's read and its write. */
+    public void changeAfterNextRead(String customerNumber) {
+        changeAfterNextRead.add(customerNumber);
+    }
+
+    private record CustomerEdit(BigDecimal creditLimit, String blocked, Instant modified) {
+    }
+
+    private SandboxPortfolio.Company company(String customerNumber) {
+        return portfolio.companies().stream().filter(c -> c.number().equals(customerNumber)).findFirst().orElse(null);
+    }
+
+    private ObjectNode customerNow(SandboxPortfolio.Company company) {
+        int index = companyIndex.get(company.number());
+        CustomerEdit edit = edits.get(company.number());
+        BigDecimal balanceDue = portfolio.invoices().stream().filter(i -> i.customer().equals(company))
+                .map(SandboxPortfolio.Invoice::remainingAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return customer(company, index, balanceDue, edit != null ? edit.modified() : customersModified.plus(Duration.ofMinutes(index)));
+    }
+
+    private void customerByNumber(HttpExchange exchange, String number) throws IOException {
+        SandboxPortfolio.Company company = company(number);
+        ArrayNode value = json.createArrayNode();
+        if (company != null) {
+            value.add(customerNow(company));
+            if (changeAfterNextRead.remove(number)) {
+                CustomerEdit before = edits.get(number);
+                edits.put(number, new CustomerEdit(creditLimitOf(number), before == null ? " " : before.blocked(),
+                        Instant.now()));
+            }
+        }
+        ObjectNode body = json.createObjectNode().put("@odata.context", "$metadata#companies(" + COMPANY_ID + ")/customers");
+        body.set("value", value);
+        exchange.getResponseHeaders().add("OData-Version", "4.0");
+        send(exchange, 200, json.writeValueAsString(body), "application/json; odata.metadata=minimal; charset=utf-8");
+    }
+
+    /**
+     * PATCH customers({id}) as Business Central takes it: If-Match is required (400 BadRequest_InvalidToken
+     * without it), an etag the customer no longer has is 409 Request_EntityChanged, only the fields given change,
+     * and the answer is the customer as it is now, with its new etag.
+     */
+    private void patchCustomer(HttpExchange exchange, String tenant, String environment, String company, String id)
+            throws IOException {
+        if (!admitted(exchange, tenant, environment, company)) {
+            return;
+        }
+        SandboxPortfolio.Company customer = portfolio.companies().stream().filter(c -> c.id().equals(id))
+                .findFirst().orElse(null);
+        if (customer == null) {
+            odataError(exchange, 404, "BadRequest_NotFound", "The Customer does not exist. Identification fields and "
+                    + "values: Id='" + id + "'");
+            return;
+        }
+        String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
+        if (ifMatch == null || ifMatch.isBlank()) {
+            odataError(exchange, 400, "BadRequest_InvalidToken", "Could not validate the client concurrency token "
+                    + "required by the service. Please provide a valid token in the client request.");
+            return;
+        }
+        ObjectNode current = customerNow(customer);
+        if (!ifMatch.equals("*") && !ifMatch.equals(current.get("@odata.etag").asText())) {
+            odataError(exchange, 409, "Request_EntityChanged", "Another user has already changed the record.");
+            return;
+        }
+        JsonNode patch = json.readTree(exchange.getRequestBody().readAllBytes());
+        BigDecimal creditLimit = creditLimitOf(customer.number());
+        String blocked = blockedOf(customer.number());
+        if (patch.has("creditLimit")) {
+            if (!patch.get("creditLimit").isNumber() || patch.get("creditLimit").decimalValue().signum() < 0) {
+                odataError(exchange, 400, "BadRequest", "Invalid creditLimit: " + patch.get("creditLimit"));
+                return;
+            }
+            creditLimit = patch.get("creditLimit").decimalValue();
+        }
+        if (patch.has("blocked")) {
+            if (!BLOCKED_VALUES.contains(patch.get("blocked").asText())) {
+                odataError(exchange, 400, "BadRequest", "Invalid blocked value: " + patch.get("blocked"));
+                return;
+            }
+            blocked = patch.get("blocked").asText();
+        }
+        edits.put(customer.number(), new CustomerEdit(creditLimit, blocked, Instant.now()));
+        customerWrites.incrementAndGet();
+        send(exchange, 200, json.writeValueAsString(customerNow(customer)), "application/json; odata.metadata=minimal; charset=utf-8");
+    }
+
     private List<Entity> customers() {
         Map<String, BigDecimal> balances = new HashMap<>();
         portfolio.invoices().forEach(invoice -> balances.merge(invoice.customer().number(), invoice.remainingAmount(),
@@ -296,7 +431,8 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         for (int i = 0; i < companies.size(); i++) {
             SandboxPortfolio.Company company = companies.get(i);
             BigDecimal balanceDue = balances.getOrDefault(company.number(), BigDecimal.ZERO);
-            Instant modified = customersModified.plus(Duration.ofMinutes(i));
+            CustomerEdit edit = edits.get(company.number());
+            Instant modified = edit != null ? edit.modified() : customersModified.plus(Duration.ofMinutes(i));
             int index = i;
             customers.add(new Entity(company.number(), modified, () -> customer(company, index, balanceDue, modified)));
         }
@@ -322,7 +458,7 @@ public class BusinessCentralSimulator implements SandboxSimulator {
                 .put("website", "")
                 .put("salespersonCode", "")
                 .put("balanceDue", decimal(balanceDue))
-                .put("creditLimit", decimal(company.internalLimit()))
+                .put("creditLimit", decimal(creditLimitOf(company.number())))
                 .put("taxLiable", true)
                 .put("taxAreaId", NO_GUID)
                 .put("taxAreaDisplayName", "")
@@ -332,7 +468,7 @@ public class BusinessCentralSimulator implements SandboxSimulator {
                 .put("paymentTermsId", PAYMENT_TERMS_30_DAYS)
                 .put("shipmentMethodId", NO_GUID)
                 .put("paymentMethodId", NO_GUID)
-                .put("blocked", " ")
+                .put("blocked", blockedOf(company.number()))
                 .put("lastModifiedDateTime", modified.toString());
     }
 

@@ -19,8 +19,12 @@ public final class HubAddresses {
     /** Debtors whose debtor events are to be worked out again (after enrichment, monitoring, each day). */
     public static final String DEBTOR_REFRESH = "debtor.refresh";
 
+    /** Credit limits and blocks to write back to the ERPs that take them. */
+    public static final String ERP_WRITE_BACK = "erp.write-back";
+
     /** Addresses whose failed messages ops can see, retry or discard. */
-    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, DEBTOR_REFRESH, FINANCE_WEBHOOKS);
+    public static final List<String> FLOW_ADDRESSES = List.of(ERP_ITEMS, LEDGER_CHANGES, DEBTOR_REFRESH, FINANCE_WEBHOOKS,
+            ERP_WRITE_BACK);
 
     /** Message properties the hub sets; JMS property names must be Java identifiers. */
     public static final String MESSAGE_ID = "hubMessageId";

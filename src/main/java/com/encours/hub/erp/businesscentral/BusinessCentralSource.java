@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Reads customers and posted sales invoices of one Business Central company through API v2.0.
@@ -150,42 +151,46 @@ public class BusinessCentralSource implements ErpSource {
     }
 
     private Page fetchPage(ConnectorInstance connector, String url) {
-        Bearer bearer = bearer(connector);
-        HttpResponse<String> response;
-        try {
-            response = get(connector, url, bearer.token());
-        } catch (PartnerAuthenticationException e) {
-            if (e.status() != 401 || !bearer.reused()) {
-                throw e;
-            }
-            // A cached token can be revoked before it expires (secret rotated, key rollover): renew it once.
-            log.info("{}: Business Central refused the cached token; requesting a new one", connector.id());
-            response = get(connector, url, bearer(connector).token());
-        }
+        HttpResponse<String> response = withToken(connector, token -> get(connector, url, token));
         Instant serverTime = response.headers().firstValue("Date").map(ErpRequests::httpDate).orElse(null);
         return readPage(connector, url, response.body(), serverTime);
     }
 
-    /** One page; a token refused with 401 is dropped from the cache, so that it is never sent again. */
+    /**
+     * Calls the API with the connector's token. A token refused with 401 is dropped from the cache, so that it is
+     * never sent again; a cached one can be revoked before it expires (secret rotated, key rollover), so the call
+     * is made once more with a new token.
+     */
+    <T> T withToken(ConnectorInstance connector, Function<String, T> call) {
+        Bearer bearer = bearer(connector);
+        try {
+            return call.apply(bearer.token());
+        } catch (PartnerAuthenticationException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            tokens.get(connector.id()).drop(bearer.token());
+            if (!bearer.reused()) {
+                throw e;
+            }
+            log.info("{}: Business Central refused the cached token; requesting a new one", connector.id());
+            return call.apply(bearer(connector).token());
+        }
+    }
+
+    /** One page. */
     private HttpResponse<String> get(ConnectorInstance connector, String url, String token) {
         int pageSize = connector.intProperty("pageSize");
-        try {
-            return http.send(connector.id(), retryPolicy(connector), ErpRequests.maxPageBytes(connector), () -> HttpRequest
-                    .newBuilder(URI.create(url))
-                    .timeout(PAGE_TIMEOUT)
-                    .header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json")
-                    .header("Prefer", "odata.maxpagesize=" + pageSize)
-                    // Reads may be served by a read-only replica, sparing the users' database.
-                    .header("Data-Access-Intent", "ReadOnly")
-                    .GET()
-                    .build());
-        } catch (PartnerAuthenticationException e) {
-            if (e.status() == 401) {
-                tokens.get(connector.id()).drop(token);
-            }
-            throw e;
-        }
+        return http.send(connector.id(), retryPolicy(connector), ErpRequests.maxPageBytes(connector), () -> HttpRequest
+                .newBuilder(URI.create(url))
+                .timeout(PAGE_TIMEOUT)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .header("Prefer", "odata.maxpagesize=" + pageSize)
+                // Reads may be served by a read-only replica, sparing the users' database.
+                .header("Data-Access-Intent", "ReadOnly")
+                .GET()
+                .build());
     }
 
     /** The cached token unless it is about to expire; otherwise a new one. */
@@ -307,7 +312,7 @@ public class BusinessCentralSource implements ErpSource {
         return link;
     }
 
-    private String collectionUrl(ConnectorInstance connector, String stream) {
+    static String collectionUrl(ConnectorInstance connector, String stream) {
         String apiUrl = connector.property("apiUrl").replaceAll("/+$", "");
         return apiUrl + "/" + connector.property("tenantId") + "/" + connector.property("environment")
                 + "/api/v2.0/companies(" + connector.property("companyId") + ")/" + stream;
@@ -332,7 +337,7 @@ public class BusinessCentralSource implements ErpSource {
         }
     }
 
-    private static RetryPolicy retryPolicy(ConnectorInstance connector) {
+    static RetryPolicy retryPolicy(ConnectorInstance connector) {
         return RetryPolicy.of(connector.descriptor().spec().retry());
     }
 

@@ -315,6 +315,66 @@ class BusinessCentralContractTest {
                 .containsExactlyInAnyOrder(ItemStatus.OPEN, ItemStatus.PARTIAL, ItemStatus.CLEARED);
     }
 
+    @Test
+    void writeBackSetsTheCreditLimitWithTheEtagItReadAndTheNextSyncSeesIt() {
+        BusinessCentralWriteBack writeBack = new BusinessCentralWriteBack(source, ErpContracts.partnerHttp());
+        SandboxPortfolio.Company company = portfolio.companies().get(3);
+        Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
+        pages.clear();
+
+        assertThat(writeBack.setCreditLimit(connector(), company.number(), new BigDecimal("42500.00"))).isTrue();
+        assertThat(businessCentral.creditLimitOf(company.number())).isEqualByComparingTo("42500");
+        assertThat(writeBack.setCreditLimit(connector(), company.number(), new BigDecimal("42500")))
+                .as("the same limit again: nothing written").isFalse();
+        assertThat(businessCentral.customerWrites()).isEqualTo(1);
+
+        source.extract(connector(), watermarks, pages::add);
+        assertThat(records(RecordType.DEBTOR)).as("the customer changed since the last sync")
+                .singleElement().satisfies(customer -> {
+                    assertThat(customer.path("number").asText()).isEqualTo(company.number());
+                    assertThat(customer.path("creditLimit").decimalValue()).isEqualByComparingTo("42500");
+                });
+    }
+
+    @Test
+    void writeBackBlocksOnceAndNeverLightensABlockSomeoneSet() {
+        BusinessCentralWriteBack writeBack = new BusinessCentralWriteBack(source, ErpContracts.partnerHttp());
+        String first = portfolio.companies().get(0).number();
+
+        assertThat(writeBack.block(connector(), first)).isTrue();
+        assertThat(businessCentral.blockedOf(first)).isEqualTo("Ship");
+        assertThat(writeBack.block(connector(Map.of("writeBackBlocked", "All")), first))
+                .as("blocked already: left as it is").isFalse();
+        assertThat(businessCentral.blockedOf(first)).isEqualTo("Ship");
+
+        assertThatThrownBy(() -> writeBack.block(connector(Map.of("writeBackBlocked", "Everything")),
+                portfolio.companies().get(1).number()))
+                .isInstanceOf(PartnerException.class).hasMessageContaining("Ship, Invoice")
+                .satisfies(e -> assertThat(((PartnerException) e).isTransient()).isFalse());
+    }
+
+    @Test
+    void aCustomerChangedBetweenTheReadAndTheWriteIsReadAgainAndWrittenWithItsNewEtag() {
+        BusinessCentralWriteBack writeBack = new BusinessCentralWriteBack(source, ErpContracts.partnerHttp());
+        String number = portfolio.companies().get(5).number();
+        businessCentral.changeAfterNextRead(number);
+
+        assertThat(writeBack.setCreditLimit(connector(), number, new BigDecimal("10000"))).isTrue();
+
+        assertThat(businessCentral.creditLimitOf(number)).isEqualByComparingTo("10000");
+        assertThat(businessCentral.customerWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownCustomerIsARefusalForGood() {
+        BusinessCentralWriteBack writeBack = new BusinessCentralWriteBack(source, ErpContracts.partnerHttp());
+
+        assertThatThrownBy(() -> writeBack.setCreditLimit(connector(), "C-NOBODY", BigDecimal.TEN))
+                .isInstanceOf(PartnerException.class).hasMessageContaining("0 customer(s) numbered C-NOBODY")
+                .satisfies(e -> assertThat(((PartnerException) e).isTransient()).isFalse());
+        assertThat(businessCentral.customerWrites()).isZero();
+    }
+
     private ConnectorInstance connector() {
         return connector(Map.of());
     }
