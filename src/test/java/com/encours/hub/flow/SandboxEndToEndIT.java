@@ -98,6 +98,7 @@ class SandboxEndToEndIT extends HubIntegrationTest {
         List<SandboxPortfolio.Invoice> invoices = portfolio.invoices();
         Map<String, JsonNode> events = eventsByDocNumber();
         assertThat(erp.faults().injectedCount()).as("the 429 was answered").isEqualTo(1);
+        assertThat(erp.customerWrites()).as("write-back is off by default").isZero();
         assertThat(events).hasSize(invoices.size());
         assertThat(finance.deliveries()).hasSize(invoices.size());
         assertThat(bureau.reportRequests()).as("one report per debtor").isEqualTo(SandboxPortfolio.COMPANIES);

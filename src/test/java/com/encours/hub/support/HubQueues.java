@@ -13,11 +13,11 @@ import static org.awaitility.Awaitility.await;
 public final class HubQueues {
 
     /**
-     * The queues a record passes through between the extract and the finance webhook; a debtor refresh waits
+     * The queues a record passes through between the extract and the finance webhook (or back to the ERP); a debtor refresh waits
      * its settle time on debtor.refresh as a scheduled message, which the queue counts.
      */
     public static final List<String> FLOW_QUEUES = List.of("erp.items", "ledger.changes.enrich", "debtor.refresh",
-            "finance.webhooks");
+            "finance.webhooks", "erp.write-back");
 
     private final EmbeddedActiveMQ broker;
 
