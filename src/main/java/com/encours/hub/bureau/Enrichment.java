@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
 /**
  * The enrich route's step: each ledger change becomes the event finance systems receive — the item, its
  * debtor (with what VIES says of its VAT number), the debtor's assessment and its exposure per currency —
- * published in the transaction that consumes the changes: on the finance.out topic one message per event (for subscribers), and on
- * finance.webhooks one message per webhook group holding its events in order (for the webhook delivery).
+ * published in the transaction that consumes the changes: on the finance.out topic one message per event (for
+ * subscribers), and on finance.webhooks one message per webhook group holding its events in order (for the
+ * webhook delivery).
  * A message of changes (one ledger batch) is worked debtor by debtor: debtor, assessment and exposure are
  * read once per debtor, not once per item.
  *
@@ -89,8 +90,10 @@ public class Enrichment {
     public void enrich(Exchange exchange) {
         Message message = exchange.getMessage();
         List<LedgerChange> changes = json.readOneOrBatch(message.getBody(String.class), LedgerChange.class);
-        Map<String, List<LedgerChange>> byDebtor = changes.stream().collect(Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
+        Map<String, List<LedgerChange>> byDebtor = changes.stream().collect(
+                Collectors.groupingBy(LedgerChange::debtorKey, LinkedHashMap::new, Collectors.toList()));
         Map<String, List<EnrichedOpenItem>> forWebhooks = new LinkedHashMap<>();
+        List<String> enriched = new ArrayList<>();
         for (Map.Entry<String, List<LedgerChange>> debtor : byDebtor.entrySet()) {
             List<EnrichedOpenItem> events;
             try {
@@ -108,12 +111,11 @@ public class Enrichment {
             }
             forWebhooks.computeIfAbsent(HubMessages.webhookGroup(debtor.getKey(), webhookGroups),
                     group -> new ArrayList<>()).addAll(events);
+            enriched.add(debtor.getKey());
         }
         forWebhooks.forEach((group, events) -> transaction.send(financeWebhooks, json.write(events), Map.of(
                 HubAddresses.MESSAGE_ID, EnrichedOpenItem.messageId(events), HubAddresses.RECORD_COUNT, events.size(),
                 "JMSXGroupID", group)));
-        List<String> enriched = forWebhooks.values().stream().flatMap(List::stream)
-                .map(event -> event.item().debtorKey()).distinct().toList();
         if (!enriched.isEmpty()) {
             refreshes.requestWithInput(enriched, LedgerChange.messageId(changes));
         }

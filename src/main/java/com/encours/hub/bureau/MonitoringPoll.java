@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
 /**
  * Pulls the changes a monitoring bureau raised since the connector's watermark, finds the debtors they concern
  * by their identifiers in the ledger or by the bureau's reference in their cached assessment, makes their cached
- * assessment due and assesses them again through {@link DebtorAssessments}, and asks for their debtor events at once ({@link DebtorRefreshes}): a worse score
- * reaches finance as debtor.assessed and score.dropped without waiting for the debtor's next item change.
+ * assessment due and assesses them again through {@link DebtorAssessments}, and asks for their debtor events at
+ * once ({@link DebtorRefreshes}): a worse score reaches finance as debtor.assessed and score.dropped without
+ * waiting for the debtor's next item change.
  * <p>
  * The watermark ({@value #WATERMARK}, the latest alert instant seen) is saved only once every alert of the
  * batch has marked its debtors stale: a failure leaves it where it was and the next poll sees the same alerts

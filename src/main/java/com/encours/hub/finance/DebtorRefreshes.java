@@ -67,7 +67,8 @@ public class DebtorRefreshes {
      * @param causeId the input's id: the same on redelivery, so that the same events are found again
      */
     public void requestWithInput(Collection<String> debtorKeys, String causeId) {
-        messages(debtorKeys, causeId).forEach(message -> inputTransaction.send(queue, message.body(), message.properties()));
+        messages(debtorKeys, causeId).forEach(message ->
+                inputTransaction.send(queue, message.body(), message.properties()));
     }
 
     /** Outside any input (monitoring, the daily refresh): each ledger group's message is committed on its own. */
