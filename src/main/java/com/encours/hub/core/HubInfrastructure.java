@@ -42,14 +42,22 @@ public class HubInfrastructure {
         return policy;
     }
 
+    /** Messages up to this size travel whole; larger ones are streamed as Artemis large messages. */
+    static final int MIN_LARGE_MESSAGE_BYTES = 2 * 1024 * 1024;
+
     /**
      * The hub's consumers take one message at a time from the broker (consumerWindowSize 0), with no
      * client-side buffer. A message carries a whole batch, so prefetch buys nothing; and a message sitting
      * in the buffer of a hub that is killed comes back with its delivery count raised although it was never
      * tried: the reliability harness saw batches reach their DLQ after three hub kills without one failure.
+     * <p>
+     * A batch (200 ledger changes, a webhook group's enriched events) weighs 300–700 KB: above Artemis's
+     * default 100 KB it became a large message, a file of its own on the broker, read back byte by byte by
+     * the consumer (a profile of the throughput benchmark found it on top). Up to
+     * {@value #MIN_LARGE_MESSAGE_BYTES} bytes a message goes in the journal (files of 10 MB, broker.xml).
      */
     @Bean
-    static BeanPostProcessor noPrefetch() {
+    static BeanPostProcessor brokerClientSettings() {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessBeforeInitialization(Object bean, String name) {
@@ -57,6 +65,7 @@ public class HubInfrastructure {
                         ? caching.getTargetConnectionFactory() : bean instanceof ConnectionFactory plain ? plain : null;
                 if (target instanceof ActiveMQConnectionFactory artemis) {
                     artemis.setConsumerWindowSize(0);
+                    artemis.setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES);
                 }
                 return bean;
             }
