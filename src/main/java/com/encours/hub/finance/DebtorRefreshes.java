@@ -6,6 +6,7 @@ import com.encours.hub.core.broker.ConsumerTransaction;
 import com.encours.hub.core.broker.HubAddresses;
 import com.encours.hub.core.broker.HubDestinations;
 import com.encours.hub.core.broker.HubMessages;
+import com.encours.hub.core.ledger.DebtorChanges;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Destination;
 import jakarta.jms.TextMessage;
@@ -24,8 +25,8 @@ import java.util.TreeSet;
 
 /**
  * Asks for the debtor events of some debtors to be worked out again, on the {@value HubAddresses#DEBTOR_REFRESH}
- * queue: after their items were enriched, after a bureau's monitoring assessed them again, once a day for their
- * ageing. The message is held back by the settle time ({@code hub.finance.events.settle}), so that a sync that
+ * queue: after their items were enriched, after their master record changed in the ERP, after a bureau's
+ * monitoring assessed them again, once a day for their ageing. The message is held back by the settle time ({@code hub.finance.events.settle}), so that a sync that
  * brings a debtor's items in many batches gives one round of events for all of them, not one per batch: the
  * first refresh of a debtor taken after the settle time works out its events, and the later ones, which asked
  * before that, find them worked out already (see {@link DebtorFinanceEvents}).
@@ -33,7 +34,7 @@ import java.util.TreeSet;
  * One message per ledger group, in that group (JMSXGroupID): a debtor's refreshes are taken one at a time.
  */
 @Component
-public class DebtorRefreshes {
+public class DebtorRefreshes implements DebtorChanges {
 
     /** A debtor whose events must be worked out from what the hub knows at or after {@code changedAt}. */
     public record Refresh(String debtorKey, Instant changedAt) {
@@ -69,6 +70,12 @@ public class DebtorRefreshes {
     public void requestWithInput(Collection<String> debtorKeys, String causeId) {
         messages(debtorKeys, causeId).forEach(message ->
                 inputTransaction.send(queue, message.body(), message.properties()));
+    }
+
+    /** A debtor's master record changed (its internal limit, a block): its figures and headroom are news. */
+    @Override
+    public void changed(Collection<String> debtorKeys, String causeId) {
+        requestWithInput(debtorKeys, causeId);
     }
 
     /** Outside any input (monitoring, the daily refresh): each ledger group's message is committed on its own. */

@@ -335,6 +335,11 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         return edit != null ? edit.blocked() : " ";
     }
 
+    /** A user sets the customer's credit limit in Business Central. */
+    public void userSetsCreditLimit(String customerNumber, BigDecimal creditLimit) {
+        edits.put(customerNumber, new CustomerEdit(creditLimit, blockedOf(customerNumber), Instant.now()));
+    }
+
     /** A user edits the customer right after the next read of it, as if between the hub's read and its write. */
     public void changeAfterNextRead(String customerNumber) {
         changeAfterNextRead.add(customerNumber);
@@ -361,9 +366,7 @@ public class BusinessCentralSimulator implements SandboxSimulator {
         if (company != null) {
             value.add(customerNow(company));
             if (changeAfterNextRead.remove(number)) {
-                CustomerEdit before = edits.get(number);
-                edits.put(number, new CustomerEdit(creditLimitOf(number), before == null ? " " : before.blocked(),
-                        Instant.now()));
+                userSetsCreditLimit(number, creditLimitOf(number));
             }
         }
         ObjectNode body = json.createObjectNode().put("@odata.context", "$metadata#companies(" + COMPANY_ID + ")/customers");

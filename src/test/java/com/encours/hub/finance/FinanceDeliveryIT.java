@@ -1,6 +1,7 @@
 package com.encours.hub.finance;
 
 import com.encours.hub.erp.ErpExtract;
+import com.encours.hub.sandbox.BusinessCentralSimulator;
 import com.encours.hub.sandbox.CreditsafeSimulator;
 import com.encours.hub.sandbox.FinanceWebhookReceiver;
 import com.encours.hub.sandbox.SandboxPortfolio;
@@ -66,6 +67,7 @@ class FinanceDeliveryIT extends HubIntegrationTest {
     @Autowired ErpExtract extract;
     @Autowired SandboxPortfolio portfolio;
     @Autowired CreditsafeSimulator bureau;
+    @Autowired BusinessCentralSimulator erp;
     @Autowired FinanceWebhookReceiver finance;
     @Autowired EmbeddedActiveMQ broker;
     @Autowired JdbcTemplate jdbc;
@@ -164,6 +166,29 @@ class FinanceDeliveryIT extends HubIntegrationTest {
 
     @Test
     @Order(3)
+    void aCreditLimitRaisedInTheErpAloneIsNewsForFinance() {
+        SandboxPortfolio.Company company = portfolio.companies().stream()
+                .filter(c -> portfolio.invoices().stream().anyMatch(i -> i.customer().equals(c)))
+                .skip(2).findFirst().orElseThrow();
+        BigDecimal raised = company.internalLimit().add(new BigDecimal("100000"));
+        int before = events("exposure.changed").size();
+        erp.userSetsCreditLimit(company.number(), raised);
+
+        assertThat(extract.run(ERP)).isTrue();
+        new HubQueues(broker).awaitQuiet(FLOW_TIMEOUT);
+
+        List<JsonNode> news = events("exposure.changed").subList(before, events("exposure.changed").size());
+        assertThat(news).as("no invoice changed: only the debtor whose record did").singleElement().satisfies(event -> {
+            assertThat(event.at("/debtor/debtorRef").asText()).isEqualTo(company.number());
+            JsonNode internal = StreamSupport.stream(event.at("/data/headroom").spliterator(), false)
+                    .filter(h -> h.at("/kind").asText().equals("INTERNAL")).findFirst().orElseThrow();
+            assertThat(internal.at("/limit").decimalValue()).isEqualByComparingTo(raised);
+            assertThat(internal.at("/headroom").decimalValue()).isEqualByComparingTo(raised.subtract(openEur(company)));
+        });
+    }
+
+    @Test
+    @Order(4)
     void everyDebtorEventHonoursItsPublishedSchemaAndNoneCameTwice() throws IOException {
         for (String type : FinanceEvent.TYPES) {
             JsonSchema schema;
@@ -178,7 +203,7 @@ class FinanceDeliveryIT extends HubIntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theRestApiPagesTheEventsAndAnswers304WhileNothingChanged() {
         List<String> paged = new ArrayList<>();
         JsonNode first = getJson("/api/finance/events?type=exposure.changed&page=0&size=7");
@@ -206,7 +231,7 @@ class FinanceDeliveryIT extends HubIntegrationTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void debtorAndPortfolioFiguresAreThoseOfTheLedger() {
         SandboxPortfolio.Company company = portfolio.companies().get(0);
         String hubId = jdbc.queryForObject("select hub_id from debtor where debtor_ref = ?", String.class,

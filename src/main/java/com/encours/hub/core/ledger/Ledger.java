@@ -60,43 +60,45 @@ public class Ledger {
         this.meters = meters;
     }
 
-    /** Records the debtor as the ERP describes it now; returns its hub id. */
-    public String applyDebtor(Debtor debtor) {
-        return transactions.execute(status -> {
-            Instant now = clock.instant();
-            String version = Hashes.shortSha256(json.write(new Debtor(null, debtor.sourceSystem(), debtor.company(),
-                    debtor.debtorRef(), debtor.name(), debtor.country(), sorted(debtor.identifiers()), debtor.address(),
-                    debtor.email(), debtor.phone(), debtor.customerType(), debtor.paymentTerms(),
-                    debtor.internalCreditLimit(), debtor.currency(), debtor.blocked(), null)));
-            String identifiersHash = identifiersHash(debtor.identifiers());
-            Optional<LedgerRepository.StoredDebtor> stored = repository.findDebtorByKey(debtor.debtorKey());
-            if (stored.isEmpty()) {
-                String hubId = UUID.randomUUID().toString();
-                repository.insertDebtor(hubId, debtor.debtorKey(), debtor.sourceSystem(), debtor.company(),
-                        debtor.debtorRef(), debtor.name(), debtor.country(), identifiersHash, version,
-                        json.write(debtor.withHubId(hubId)), now);
-                repository.replaceIdentifiers(hubId, debtor.identifiers());
-                meters.counter("hub.ledger.debtors", "outcome", "new").increment();
-                return hubId;
-            }
-            String hubId = stored.get().hubId();
-            if (!version.equals(stored.get().version())) {
-                repository.updateDebtor(hubId, debtor.name(), debtor.country(), identifiersHash, version,
-                        json.write(debtor.withHubId(hubId)), now);
-                if (!identifiersHash.equals(stored.get().identifiersHash())) {
-                    repository.replaceIdentifiers(hubId, debtor.identifiers());
-                }
-                meters.counter("hub.ledger.debtors", "outcome", "changed").increment();
-            } else {
-                meters.counter("hub.ledger.debtors", "outcome", "unchanged").increment();
-            }
-            return hubId;
-        });
+    /**
+     * Records the debtors of one batch, as the ERP describes them now, in one database transaction.
+     *
+     * @return the keys of the debtors the ledger had already and whose record changed
+     */
+    public List<String> applyDebtors(List<Debtor> debtors) {
+        return transactions.execute(status -> debtors.stream().filter(this::applyDebtor).map(Debtor::debtorKey).toList());
     }
 
-    /** Records the debtors of one batch in one database transaction. */
-    public void applyDebtors(List<Debtor> debtors) {
-        transactions.executeWithoutResult(status -> debtors.forEach(this::applyDebtor));
+    /** @return whether a debtor the ledger had already changed */
+    private boolean applyDebtor(Debtor debtor) {
+        Instant now = clock.instant();
+        String version = Hashes.shortSha256(json.write(new Debtor(null, debtor.sourceSystem(), debtor.company(),
+                debtor.debtorRef(), debtor.name(), debtor.country(), sorted(debtor.identifiers()), debtor.address(),
+                debtor.email(), debtor.phone(), debtor.customerType(), debtor.paymentTerms(),
+                debtor.internalCreditLimit(), debtor.currency(), debtor.blocked(), null)));
+        String identifiersHash = identifiersHash(debtor.identifiers());
+        Optional<LedgerRepository.StoredDebtor> stored = repository.findDebtorByKey(debtor.debtorKey());
+        if (stored.isEmpty()) {
+            String hubId = UUID.randomUUID().toString();
+            repository.insertDebtor(hubId, debtor.debtorKey(), debtor.sourceSystem(), debtor.company(),
+                    debtor.debtorRef(), debtor.name(), debtor.country(), identifiersHash, version,
+                    json.write(debtor.withHubId(hubId)), now);
+            repository.replaceIdentifiers(hubId, debtor.identifiers());
+            meters.counter("hub.ledger.debtors", "outcome", "new").increment();
+            return false;
+        }
+        String hubId = stored.get().hubId();
+        if (version.equals(stored.get().version())) {
+            meters.counter("hub.ledger.debtors", "outcome", "unchanged").increment();
+            return false;
+        }
+        repository.updateDebtor(hubId, debtor.name(), debtor.country(), identifiersHash, version,
+                json.write(debtor.withHubId(hubId)), now);
+        if (!identifiersHash.equals(stored.get().identifiersHash())) {
+            repository.replaceIdentifiers(hubId, debtor.identifiers());
+        }
+        meters.counter("hub.ledger.debtors", "outcome", "changed").increment();
+        return true;
     }
 
     /**

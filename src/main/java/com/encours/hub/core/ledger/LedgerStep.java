@@ -1,6 +1,7 @@
 package com.encours.hub.core.ledger;
 
 import com.encours.hub.core.CanonicalJson;
+import com.encours.hub.core.Hashes;
 import com.encours.hub.core.InvalidMessageException;
 import com.encours.hub.core.broker.ConsumerTransaction;
 import com.encours.hub.core.broker.HubAddresses;
@@ -26,6 +27,7 @@ import java.util.Map;
  * on the ledger.changes topic in the transaction that consumes the input: one message per ledger group,
  * a JSON array of the changes in the order they were recorded (header hubRecordCount). Batching the
  * changes as the records were batched spares the broker one commit per item on every hop downstream.
+ * Debtors whose master record changed are told to {@link DebtorChanges}, in the same transaction.
  */
 @Component
 public class LedgerStep {
@@ -35,10 +37,12 @@ public class LedgerStep {
     private final ConsumerTransaction transaction;
     private final Destination ledgerChanges;
     private final int ledgerGroups;
+    private final DebtorChanges debtorChanges;
 
     public LedgerStep(Ledger ledger, CanonicalJson json, ConsumerTransaction transaction, HubDestinations destinations,
-                      @Value("${hub.flows.ledger-groups}") int ledgerGroups) {
+                      @Value("${hub.flows.ledger-groups}") int ledgerGroups, DebtorChanges debtorChanges) {
         this.ledger = ledger;
+        this.debtorChanges = debtorChanges;
         this.json = json;
         this.transaction = transaction;
         this.ledgerChanges = destinations.topic(HubAddresses.LEDGER_CHANGES);
@@ -51,20 +55,29 @@ public class LedgerStep {
         String type = message.getHeader(HubAddresses.RECORD_TYPE, String.class);
         String body = message.getBody(String.class);
         if ("DEBTOR".equals(type)) {
-            ledger.applyDebtors(json.readOneOrBatch(body, Debtor.class));
+            List<Debtor> debtors = json.readOneOrBatch(body, Debtor.class);
+            List<String> changed = ledger.applyDebtors(debtors);
+            // redelivered: the first attempt may have recorded the changes and lost its messages
+            List<String> toTell = redelivered(message) ? debtors.stream().map(Debtor::debtorKey).toList() : changed;
+            if (!toTell.isEmpty()) {
+                debtorChanges.changed(toTell, "debtors-" + Hashes.shortSha256(body));
+            }
             message.setBody(null);
             return;
         }
         if (!"OPEN_ITEM".equals(type)) {
             throw new InvalidMessageException("unknown " + HubAddresses.RECORD_TYPE + " '" + type + "'");
         }
-        boolean redelivered = Boolean.TRUE.equals(message.getHeader("JMSRedelivered", Boolean.class));
-        List<LedgerChange> recorded = ledger.applyItems(json.readOneOrBatch(body, OpenItem.class), redelivered);
+        List<LedgerChange> recorded = ledger.applyItems(json.readOneOrBatch(body, OpenItem.class), redelivered(message));
         Map<String, List<LedgerChange>> byGroup = new LinkedHashMap<>();
         recorded.forEach(change -> byGroup.computeIfAbsent(HubMessages.ledgerGroup(change.debtorKey(), ledgerGroups),
                 group -> new ArrayList<>()).add(change));
         byGroup.forEach(this::publish);
         message.setBody(null);
+    }
+
+    private static boolean redelivered(Message message) {
+        return Boolean.TRUE.equals(message.getHeader("JMSRedelivered", Boolean.class));
     }
 
     private void publish(String group, List<LedgerChange> changes) {
