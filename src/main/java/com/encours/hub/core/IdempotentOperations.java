@@ -1,11 +1,8 @@
 package com.encours.hub.core;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -17,29 +14,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Operations already done towards a partner (a webhook delivered, a value written back). A redelivered
- * message checks here first, so a partner is not called twice for the same thing.
- * <p>
- * A record spares the partner a repeat; it is not what makes the operation safe. On PostgreSQL its commit does
- * not wait for the disk ({@code synchronous_commit off} for that one transaction: the webhook flow waited on one
- * fsync per event, found by profiling the throughput benchmark); a database crash may forget the last records,
- * and those operations are done again, never lost. Keep to operations a partner takes twice without harm: an
- * event with its Idempotency-Key, a value set again.
+ * Operations already done towards a partner (a webhook delivered, a claim filed). A redelivered
+ * message checks here first, so a partner is never called twice for the same thing.
  */
 @Repository
 public class IdempotentOperations {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final TransactionTemplate transactions;
-    private final boolean postgres;
 
-    public IdempotentOperations(JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
+    public IdempotentOperations(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.transactions = new TransactionTemplate(transactionManager);
-        this.postgres = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) connection ->
-                connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")));
     }
 
     public boolean isDone(String scope, String key) {
@@ -64,13 +50,8 @@ public class IdempotentOperations {
     /** Records the operation as done; returns false if it already was (another consumer got there first). */
     public boolean markDone(String scope, String key) {
         try {
-            transactions.executeWithoutResult(status -> {
-                if (postgres) {
-                    jdbc.execute("set local synchronous_commit = off");
-                }
-                jdbc.update("insert into idempotent_operation (scope, op_key, created_at) values (?, ?, ?)", scope,
-                        key, Timestamp.from(clock.instant()));
-            });
+            jdbc.update("insert into idempotent_operation (scope, op_key, created_at) values (?, ?, ?)", scope, key,
+                    Timestamp.from(clock.instant()));
             return true;
         } catch (DuplicateKeyException alreadyDone) {
             return false;
