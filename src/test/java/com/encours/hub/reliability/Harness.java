@@ -47,10 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Harness implements AutoCloseable {
 
-    static final List<String> WORK_QUEUES = List.of("erp.items", "ledger.changes.enrich", "finance.webhooks");
-    static final List<String> DEAD_LETTER_QUEUES = List.of("DLQ.erp.items", "DLQ.ledger.changes", "DLQ.finance.webhooks");
-    static final List<String> QUARANTINE_QUEUES =
-            List.of("invalid.erp.items", "invalid.ledger.changes", "invalid.finance.webhooks");
+    static final List<String> WORK_QUEUES = List.of("erp.items", "ledger.changes.enrich", "debtor.refresh",
+            "finance.webhooks", "erp.write-back");
+    static final List<String> DEAD_LETTER_QUEUES = List.of("DLQ.erp.items", "DLQ.ledger.changes", "DLQ.debtor.refresh",
+            "DLQ.finance.webhooks", "DLQ.erp.write-back");
+    static final List<String> QUARANTINE_QUEUES = List.of("invalid.erp.items", "invalid.ledger.changes",
+            "invalid.debtor.refresh", "invalid.finance.webhooks", "invalid.erp.write-back");
 
     private static final String VIEWER = "reliability";
     private static final String FINANCE_SECRET = "reliability-webhook-" + UUID.randomUUID();
