@@ -130,6 +130,16 @@ public class HubProperties {
         private String name;
         private String url;
         private String secret;
+        /** Item events per POST: 1 posts each event alone; more posts a JSON array of up to that many. */
+        private int batchSize = 1;
+
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
 
         public String getName() {
             return name;

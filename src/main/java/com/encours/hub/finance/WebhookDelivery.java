@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,9 @@ import java.util.Set;
  * Posts each enriched event to every configured finance webhook: signed (see {@link WebhookSignature}),
  * with the event id as {@code Idempotency-Key}, retried with backoff, and recorded per webhook once
  * delivered, so that a redelivered message skips the webhooks that already have it. A message holds the
- * events of one enrich batch: one broker commit for all of them.
+ * events of one enrich batch: one broker commit for all of them. A webhook with a {@code batch-size} above 1
+ * gets them as JSON arrays instead, one POST per batch: over a network, one round trip per event is what
+ * limits a webhook's throughput.
  */
 @Component
 public class WebhookDelivery {
@@ -43,6 +46,10 @@ public class WebhookDelivery {
             new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
+    /** Largest batch: an enrich message holds at most a ledger batch of events (200 by default). */
+    static final int MAX_BATCH_SIZE = 500;
+    /** Set on a POST whose body is a JSON array of events: how many. */
+    public static final String BATCH_SIZE_HEADER = "X-Encours-Batch-Size";
 
     private final List<HubProperties.Webhook> webhooks;
     private final PartnerHttp http;
@@ -88,7 +95,10 @@ public class WebhookDelivery {
         }
         List<String> ids = events.stream().map(EnrichedOpenItem::eventId).toList();
         Map<String, Set<String>> deliveredBefore = new HashMap<>();
-        webhooks.forEach(webhook -> deliveredBefore.put(webhook.getName(), done.doneAmong(scope(webhook), ids)));
+        webhooks.forEach(webhook -> deliveredBefore.put(webhook.getName(),
+                new HashSet<>(done.doneAmong(scope(webhook), ids))));
+        webhooks.stream().filter(webhook -> webhook.getBatchSize() > 1)
+                .forEach(webhook -> postInBatches(webhook, events, deliveredBefore.get(webhook.getName())));
         for (EnrichedOpenItem event : events) {
             String body = json.write(event);
             try {
@@ -111,6 +121,36 @@ public class WebhookDelivery {
     }
 
     /**
+     * A webhook that takes batches ({@code batchSize} > 1) gets the events it lacks as JSON arrays, in order,
+     * with the batch's id as Idempotency-Key and {@value #BATCH_SIZE_HEADER}; each event is recorded once its
+     * batch is taken. A batch refused for good is left, with the rest, to the delivery one event at a time, which
+     * sets the refused event aside alone.
+     *
+     * @param delivered the events this webhook has; the batches taken are added
+     */
+    private void postInBatches(HubProperties.Webhook webhook, List<EnrichedOpenItem> events, Set<String> delivered) {
+        List<EnrichedOpenItem> pending = events.stream().filter(event -> !delivered.contains(event.eventId())).toList();
+        for (int from = 0; from < pending.size(); from += webhook.getBatchSize()) {
+            List<EnrichedOpenItem> batch = pending.subList(from, Math.min(pending.size(), from + webhook.getBatchSize()));
+            try {
+                post(webhook, EnrichedOpenItem.messageId(batch), EnrichedOpenItem.EVENT_TYPE, json.write(batch),
+                        batch.size());
+            } catch (PartnerException e) {
+                if (e.isTransient() || e instanceof PartnerAuthenticationException) {
+                    throw e;
+                }
+                log.warn("webhook {} refused a batch of {} events; sending them one at a time: {}", webhook.getName(),
+                        batch.size(), e.getMessage());
+                return;
+            }
+            batch.forEach(event -> {
+                done.markDone(scope(webhook), event.eventId());
+                delivered.add(event.eventId());
+            });
+        }
+    }
+
+    /**
      * A debtor event (one per message, as published on its topic), posted as it is to the webhooks that do not
      * have it yet; a refusal fails the message, which holds nothing else.
      */
@@ -127,15 +167,24 @@ public class WebhookDelivery {
     }
 
     private void post(HubProperties.Webhook webhook, String eventId, String eventType, String body) {
+        post(webhook, eventId, eventType, body, 0);
+    }
+
+    /** @param batchSize the events in a JSON array body; 0 for a body of one event */
+    private void post(HubProperties.Webhook webhook, String idempotencyKey, String eventType, String body, int batchSize) {
         long now = clock.instant().getEpochSecond();
-        http.send("webhook-" + webhook.getName(), POLICY, () -> HttpRequest.newBuilder(URI.create(webhook.getUrl()))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", eventId)
-                .header("X-Encours-Event-Type", eventType)
-                .header(WebhookSignature.HEADER, WebhookSignature.sign(webhook.getSecret(), now, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
+        http.send("webhook-" + webhook.getName(), POLICY, () -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhook.getUrl()))
+                    .timeout(Duration.ofSeconds(15))
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", idempotencyKey)
+                    .header("X-Encours-Event-Type", eventType)
+                    .header(WebhookSignature.HEADER, WebhookSignature.sign(webhook.getSecret(), now, body));
+            if (batchSize > 0) {
+                request.header(BATCH_SIZE_HEADER, String.valueOf(batchSize));
+            }
+            return request.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        });
     }
 
     /**
@@ -156,6 +205,10 @@ public class WebhookDelivery {
         if (webhook.getName() == null || webhook.getUrl() == null || webhook.getSecret() == null
                 || webhook.getSecret().isBlank()) {
             throw new IllegalStateException("hub.finance.webhooks: every webhook needs name, url and secret (" + webhook + ")");
+        }
+        if (webhook.getBatchSize() < 1 || webhook.getBatchSize() > MAX_BATCH_SIZE) {
+            throw new IllegalStateException("hub.finance.webhooks: batch-size of " + webhook.getName() + " must be 1 to "
+                    + MAX_BATCH_SIZE + ", is " + webhook.getBatchSize());
         }
     }
 }

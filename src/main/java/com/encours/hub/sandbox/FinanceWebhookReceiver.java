@@ -2,6 +2,9 @@ package com.encours.hub.sandbox;
 
 import com.encours.hub.config.HubProperties;
 import com.encours.hub.finance.WebhookSignature;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plays a finance system that receives the hub's webhooks: checks the signature, keeps every delivery
@@ -35,6 +40,8 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
     private final Path logFile;
     private final FaultPlan faults = new FaultPlan();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final ObjectMapper json = new ObjectMapper();
     /** Text that makes the receiver refuse an event as invalid (HTTP 422), as a finance system's validation would. */
     private volatile String refused;
 
@@ -61,6 +68,7 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
 
     public void reset() {
         deliveries.clear();
+        requests.set(0);
         faults.clear();
         refused = null;
     }
@@ -99,18 +107,45 @@ public class FinanceWebhookReceiver implements SandboxSimulator {
             exchange.sendResponseHeaders(401, -1);
             return;
         }
+        requests.incrementAndGet();
+        // a batch (batch-size above 1) is a JSON array of events: each is a delivery, under its own eventId
+        boolean batch = body.stripLeading().startsWith("[");
+        List<String> events = batch ? elements(body) : List.of(body);
         String refusing = refused;
-        if (refusing != null && body.contains(refusing)) {
+        if (refusing != null && events.stream().anyMatch(event -> event.contains(refusing))) {
             byte[] problem = "{\"title\":\"Unprocessable event\",\"status\":422}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(422, problem.length);
             exchange.getResponseBody().write(problem);
             exchange.close();
             return;
         }
-        deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, Instant.now(),
-                exchange.getRequestHeaders().getFirst("X-Encours-Event-Type")));
-        appendToLog(body);
+        String eventType = exchange.getRequestHeaders().getFirst("X-Encours-Event-Type");
+        for (String event : events) {
+            String key = batch ? json.readTree(event).path("eventId").asText()
+                    : exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            deliveries.add(new Delivery(key, event, Instant.now(), eventType));
+            appendToLog(event);
+        }
         exchange.sendResponseHeaders(204, -1);
+    }
+
+    /** POST requests that carried events (signed), batches counted once. */
+    public int requests() {
+        return requests.get();
+    }
+
+    /** The array's elements as they were sent, character for character (amounts keep their digits). */
+    private List<String> elements(String array) throws IOException {
+        List<String> events = new ArrayList<>();
+        try (JsonParser parser = json.getFactory().createParser(array)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                parser.skipChildren();
+                events.add(array.substring(start, (int) parser.currentLocation().getCharOffset()));
+            }
+        }
+        return events;
     }
 
     private synchronized void appendToLog(String body) {

@@ -74,18 +74,23 @@ class HubThroughputBenchmark extends HubIntegrationTest {
         int warmBureauCalls = bureau.reportRequests() - coldBureauCalls;
         assertThat(warmBureauCalls).as("assessments come from the cache").isZero();
 
-        BenchResults.put("hub_items", items, "open items per sync, " + COMPANIES + " debtors (Business Central simulator over HTTP)");
-        BenchResults.put("hub_items_per_s_cold", items / coldSeconds, "end to end ERP -> ledger -> enrich -> webhook, first sync (bureau called per debtor)");
-        BenchResults.put("hub_extract_s_cold", coldExtract, "first sync: time until every page is on erp.items");
-        BenchResults.put("hub_items_per_s", items / warmSeconds, "end to end ERP -> ledger -> enrich -> webhook, every item changed, warm bureau cache");
-        BenchResults.put("hub_extract_s_warm", warmExtract, "second sync: time until every page is on erp.items");
-        BenchResults.put("bureau_calls_per_sync", coldBureauCalls, "bureau reports requested by the first sync");
-        BenchResults.put("distinct_changed_debtors", distinctDebtors, "distinct debtors of the items changed by the first sync");
-        BenchResults.put("bureau_calls_warm_sync", warmBureauCalls, "bureau reports requested by the second sync (warm cache)");
+        BenchResults.put(figure("hub_items"), items, "open items per sync, " + COMPANIES + " debtors (Business Central simulator over HTTP)");
+        BenchResults.put(figure("hub_items_per_s_cold"), items / coldSeconds, "end to end ERP -> ledger -> enrich -> webhook, first sync (bureau called per debtor)");
+        BenchResults.put(figure("hub_extract_s_cold"), coldExtract, "first sync: time until every page is on erp.items");
+        BenchResults.put(figure("hub_items_per_s"), items / warmSeconds, "end to end ERP -> ledger -> enrich -> webhook, every item changed, warm bureau cache");
+        BenchResults.put(figure("hub_extract_s_warm"), warmExtract, "second sync: time until every page is on erp.items");
+        BenchResults.put(figure("bureau_calls_per_sync"), coldBureauCalls, "bureau reports requested by the first sync");
+        BenchResults.put(figure("distinct_changed_debtors"), distinctDebtors, "distinct debtors of the items changed by the first sync");
+        BenchResults.put(figure("bureau_calls_warm_sync"), warmBureauCalls, "bureau reports requested by the second sync (warm cache)");
         if (BenchResults.get("raw_artemis_msgs_per_s") instanceof Number raw) {
-            BenchResults.put("hub_vs_raw_artemis_ratio", (items / warmSeconds) / raw.doubleValue(),
+            BenchResults.put(figure("hub_vs_raw_artemis_ratio"), (items / warmSeconds) / raw.doubleValue(),
                     "hub_items_per_s / raw_artemis_msgs_per_s (target >= 0.8)");
         }
+    }
+
+    /** The name a figure of this benchmark is reported under. */
+    String figure(String name) {
+        return name;
     }
 
     private static Set<String> debtors(List<FinanceWebhookReceiver.Delivery> deliveries) {
