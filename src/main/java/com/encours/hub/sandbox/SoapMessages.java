@@ -36,7 +36,7 @@ final class SoapMessages {
         if (bytes.length > MAX_REQUEST_BYTES) {
             throw new IllegalArgumentException("request larger than " + MAX_REQUEST_BYTES + " bytes");
         }
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
         factory.setNamespaceAware(true);
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);

@@ -269,7 +269,7 @@ public class CompanywebClient implements BureauClient, BureauMonitoring {
     private static Element request(String operation, String loginId, String password, String hash,
                                    Map<String, String> parameters) {
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
             factory.setNamespaceAware(true);
             Document document = factory.newDocumentBuilder().newDocument();
             Element wrapper = document.createElementNS(NS, "cw:" + operation);

@@ -137,7 +137,7 @@ public class ViesClient {
     /** The call's wrapper element in the VIES types namespace, one child per parameter. */
     private static Element request(String operation, Map<String, String> parameters) {
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
             factory.setNamespaceAware(true);
             Document document = factory.newDocumentBuilder().newDocument();
             Element wrapper = document.createElementNS(TYPES_NS, "urn:" + operation);
