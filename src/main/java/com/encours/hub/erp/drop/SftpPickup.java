@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,7 +35,10 @@ import java.util.Vector;
  * inbox as {@code .name.part} and renamed into it whole, and only then moved to {@code .hub-fetched/} on the
  * server, so a file is never half in the inbox and never fetched twice; if the hub stops in between, the
  * next run fetches it again and the checksum sets the copy aside. The server's host key must be in
- * {@code sftpKnownHostsFile}: an unknown or changed key is refused and fails the extract.
+ * {@code sftpKnownHostsFile}: an unknown or changed key is refused and fails the extract. A file larger than
+ * {@code sftpMaxFileMegabytes} is not copied (it would fill the hub's disk): it is moved to {@code .hub-refused/}
+ * on the server, its reason written to the error directory, and the run fails with that reason once the other
+ * files are fetched.
  *
  * <p>It speaks SSH through JSch, the library Camel's sftp component uses, directly: that component's polling
  * consumer logs a refused host key or login and skips the poll, where a connector must fail and say why.
@@ -44,6 +48,7 @@ public class SftpPickup {
 
     private static final Logger log = LoggerFactory.getLogger(SftpPickup.class);
     static final String FETCHED = ".hub-fetched";
+    static final String REFUSED = ".hub-refused";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
     private final Clock clock;
@@ -88,12 +93,22 @@ public class SftpPickup {
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect((int) CONNECT_TIMEOUT.toMillis());
             sftp.cd(connector.property("sftpDirectory"));
+            long maxBytes = connector.intProperty("sftpMaxFileMegabytes") * 1024L * 1024L;
             List<String> fetched = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
             for (ChannelSftp.LsEntry entry : settled(sftp, settings.settleTime())) {
-                fetched.add(fetchOne(sftp, entry.getFilename(), settings.inbox()));
+                if (entry.getAttrs().getSize() > maxBytes) {
+                    refused.add(refuseOne(sftp, entry, connector, settings.error(), where));
+                } else {
+                    fetched.add(fetchOne(sftp, entry.getFilename(), settings.inbox()));
+                }
             }
             if (!fetched.isEmpty()) {
                 log.info("{}: fetched {} from {}", connector.id(), fetched, where);
+            }
+            if (!refused.isEmpty()) {
+                // the files fetched are in the inbox: the next run imports them
+                throw new DropFileRefusedException(String.join("; ", refused));
             }
             return fetched;
         } catch (JSchException | SftpException | IOException e) {
@@ -151,16 +166,36 @@ public class SftpPickup {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!exists(sftp, FETCHED)) {
-            sftp.mkdir(FETCHED);
+        moveAside(sftp, name, FETCHED);
+        return name;
+    }
+
+    /** A file too large to copy: moved aside on the server, the reason next to the refused local files. */
+    private static String refuseOne(ChannelSftp sftp, ChannelSftp.LsEntry entry, ConnectorInstance connector,
+                                    Path errorDirectory, String where) throws SftpException, IOException {
+        String name = entry.getFilename();
+        String reason = name + " on " + where + " is " + entry.getAttrs().getSize() / (1024 * 1024) + " MB, over "
+                + "sftpMaxFileMegabytes " + connector.property("sftpMaxFileMegabytes") + ": not copied, moved to "
+                + REFUSED + "/ on the server";
+        moveAside(sftp, name, REFUSED);
+        Files.createDirectories(errorDirectory);
+        Files.writeString(errorDirectory.resolve(name + ".reason.txt"), reason + System.lineSeparator(),
+                StandardCharsets.UTF_8);
+        log.error("{}: {}", connector.id(), reason);
+        return reason;
+    }
+
+    /** Moves a remote file into a directory of the server's, replacing an older one of that name. */
+    private static void moveAside(ChannelSftp sftp, String name, String directory) throws SftpException {
+        if (!exists(sftp, directory)) {
+            sftp.mkdir(directory);
         }
-        String aside = FETCHED + "/" + name;
+        String aside = directory + "/" + name;
         if (exists(sftp, aside)) {
-            // the same name exported again: the older fetched copy makes room
+            // the same name exported again: the older copy makes room
             sftp.rm(aside);
         }
         sftp.rename(name, aside);
-        return name;
     }
 
     private static boolean exists(ChannelSftp sftp, String path) throws SftpException {

@@ -58,6 +58,25 @@ class SftpPickupTest {
     }
 
     @Test
+    void aFileOverTheSizeLimitIsMovedAsideOnTheServerWithItsReasonAndTheOthersAreFetched() throws IOException {
+        Instant settled = Instant.now().minusSeconds(60);
+        writeRemote("huge.csv", "CustomerNo;CustomerName\n" + "C1;One\n".repeat(200_000), settled.minusSeconds(10));
+        writeRemote("small.csv", "CustomerNo;CustomerName\nC2;Two\n", settled);
+        ConnectorInstance connector = connector(Map.of("sftpMaxFileMegabytes", "1"));
+        DropSettings settings = DropSettings.of(connector);
+
+        assertThatThrownBy(() -> new SftpPickup(Clock.systemUTC()).fetch(connector, settings))
+                .isInstanceOf(DropFileRefusedException.class)
+                .hasMessageContaining("huge.csv").hasMessageContaining("sftpMaxFileMegabytes 1");
+
+        assertThat(inbox.resolve("small.csv")).exists();
+        assertThat(inbox.resolve("huge.csv")).doesNotExist();
+        assertThat(server.root().resolve("exports/.hub-refused/huge.csv")).exists();
+        assertThat(settings.error().resolve("huge.csv.reason.txt")).content().contains("not copied");
+        assertThat(new SftpPickup(Clock.systemUTC()).fetch(connector, settings)).as("refused once").isEmpty();
+    }
+
+    @Test
     void aFileStillBeingWrittenStaysOnTheServer() throws IOException {
         Path remote = writeRemote("open-items-2.csv", "CustomerNo\n", Instant.now());
 
