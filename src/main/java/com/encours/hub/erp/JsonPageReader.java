@@ -82,13 +82,14 @@ public final class JsonPageReader {
     }
 
     /**
-     * Reads an OData V2 JSON page, {@code {"d":{"results":[…],"__next":"…"}}}: the elements of
-     * {@code results} with the {@code keep} fields (see {@link #elements}), and the {@code __next} link.
+     * Reads an OData V2 JSON page, {@code {"d":{"__count":"…","results":[…],"__next":"…"}}}: the elements of
+     * {@code results} with the {@code keep} fields (see {@link #elements}), the {@code __next} link and the count.
      */
     public static ODataPage readOData(String connectorId, String subject, String body, Map<String, JsonToken> keep) {
         ODataPage page = read(connectorId, subject, body, JsonToken.START_OBJECT, parser -> {
             List<RawElement> results = null;
             String next = null;
+            Long count = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 boolean envelope = parser.currentName().equals("d");
                 if (parser.nextToken() != JsonToken.START_OBJECT || !envelope) {
@@ -102,6 +103,9 @@ public final class JsonPageReader {
                         results = elements(parser, body, keep);
                     } else if (field.equals("__next") && token == JsonToken.VALUE_STRING) {
                         next = parser.getText();
+                    } else if (field.equals("__count") && (token == JsonToken.VALUE_STRING
+                            || token == JsonToken.VALUE_NUMBER_INT)) {
+                        count = count(parser.getText());
                     } else if (field.equals("results") || field.equals("__next") && token != JsonToken.VALUE_NULL) {
                         throw refused(connectorId, subject, "a " + field + " of the wrong JSON type");
                     } else {
@@ -109,7 +113,7 @@ public final class JsonPageReader {
                     }
                 }
             }
-            return new ODataPage(results, next);
+            return new ODataPage(results, next, count);
         });
         if (page.results() == null) {
             throw refused(connectorId, subject, "a body without d.results");
@@ -180,7 +184,20 @@ public final class JsonPageReader {
         }
     }
 
-    /** An OData V2 page: its results as sent and its {@code __next} link, if any. */
-    public record ODataPage(List<RawElement> results, String next) {
+    /**
+     * An OData V2 page: its results as sent, its {@code __next} link and, when asked with
+     * {@code $inlinecount=allpages}, how many records the whole query holds ({@code __count}), if any.
+     */
+    public record ODataPage(List<RawElement> results, String next, Long count) {
+    }
+
+    /** OData V2 writes __count as a string of digits; anything else says nothing. */
+    private static Long count(String text) {
+        try {
+            long count = Long.parseLong(text.trim());
+            return count >= 0 ? count : null;
+        } catch (NumberFormatException notACount) {
+            return null;
+        }
     }
 }

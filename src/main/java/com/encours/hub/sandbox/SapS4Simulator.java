@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  * <p>
  * HTTP Basic authentication (401 with WWW-Authenticate otherwise), the {@code sap-client} header,
  * {@code $filter} ({@code and}, {@code or}, brackets, {@code eq ne gt ge lt le} on strings, booleans and
- * {@code datetime'...'}), {@code $select}, {@code $expand}, {@code $top}/{@code $skip} and, when a server
- * page size is set, {@code __next} with a {@code $skiptoken}. Errors have the OData V2 JSON envelope.
+ * {@code datetime'...'}), {@code $select}, {@code $expand}, {@code $top}/{@code $skip},
+ * {@code $inlinecount=allpages} and, when a server page size is set, {@code __next} with a {@code $skiptoken}. Errors have the OData V2 JSON envelope.
  */
 @Component
 @ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
@@ -188,7 +188,12 @@ public class SapS4Simulator implements SandboxSimulator {
 
         String host = "http://" + exchange.getRequestHeaders().getFirst("Host");
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write("{\"d\":{\"results\":[".getBytes(StandardCharsets.UTF_8));
+        body.write("{\"d\":{".getBytes(StandardCharsets.UTF_8));
+        if ("allpages".equals(query.get("$inlinecount"))) {
+            // OData V2 writes the count of the whole query, all pages, as a string
+            body.write(("\"__count\":\"" + matching.size() + "\",").getBytes(StandardCharsets.UTF_8));
+        }
+        body.write("\"results\":[".getBytes(StandardCharsets.UTF_8));
         for (int i = from; i < to; i++) {
             if (i > from) {
                 body.write(',');

@@ -9,6 +9,7 @@ import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.JsonPageReader;
+import com.encours.hub.erp.StreamTotals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -90,10 +91,10 @@ public class BusinessCentralSource implements ErpSource {
     @Override
     public Map<String, String> extract(ConnectorInstance connector, Map<String, String> watermarks, PageSink sink) {
         Map<String, String> next = new LinkedHashMap<>(watermarks);
-        Announced announced = new Announced();
-        read(connector, CUSTOMERS, ErpPage.RecordType.DEBTOR, watermarks.get(CUSTOMERS), announced, sink)
+        StreamTotals totals = new StreamTotals(sink);
+        read(connector, CUSTOMERS, ErpPage.RecordType.DEBTOR, watermarks.get(CUSTOMERS), totals, sink)
                 .ifPresent(newest -> next.put(CUSTOMERS, newest));
-        read(connector, SALES_INVOICES, ErpPage.RecordType.OPEN_ITEM, watermarks.get(SALES_INVOICES), announced, sink)
+        read(connector, SALES_INVOICES, ErpPage.RecordType.OPEN_ITEM, watermarks.get(SALES_INVOICES), totals, sink)
                 .ifPresent(newest -> next.put(SALES_INVOICES, newest));
         return next;
     }
@@ -106,7 +107,7 @@ public class BusinessCentralSource implements ErpSource {
      * unchanged rest).
      */
     private Optional<String> read(ConnectorInstance connector, String stream, ErpPage.RecordType type,
-                                  String watermark, Announced announced, PageSink sink) {
+                                  String watermark, StreamTotals totals, PageSink sink) {
         // $count=true: the first page says how many records the stream holds, for the extract's progress
         String url = collectionUrl(connector, stream) + "?$count=true";
         Instant since = null;
@@ -124,7 +125,7 @@ public class BusinessCentralSource implements ErpSource {
                 settled = page.serverTime().minus(connector.durationProperty("lateCommitWindow"));
             }
             if (pages == 0 && page.count() != null) {
-                sink.expect(announced.before + page.count());
+                totals.streamHolds(page.count());
             }
             List<String> records = new ArrayList<>(page.records().size());
             for (RawRecord record : page.records()) {
@@ -143,7 +144,7 @@ public class BusinessCentralSource implements ErpSource {
             url = nextLink(connector, page.nextLink(), url);
         }
         log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream, handedOver, pages);
-        announced.before += handedOver;
+        totals.streamRead(handedOver);
         if (newest != null && settled != null && newest.isAfter(settled)) {
             newest = since != null && since.isAfter(settled) ? since : settled;
         }
@@ -277,11 +278,6 @@ public class BusinessCentralSource implements ErpSource {
             throw withoutValueArray(connector, path);
         }
         return page;
-    }
-
-    /** Records handed over by the streams read so far: a stream's total counts on top of them. */
-    private static final class Announced {
-        private long before;
     }
 
     private static PartnerException withoutValueArray(ConnectorInstance connector, String path) {

@@ -8,6 +8,7 @@ import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.JsonPageReader;
+import com.encours.hub.erp.StreamTotals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
@@ -98,17 +99,18 @@ public class SapS4Source implements ErpSource {
     public Map<String, String> extract(ConnectorInstance connector, Map<String, String> watermarks, PageSink sink) {
         List<String> companyCodes = companyCodes(connector);
         Map<String, String> next = new LinkedHashMap<>(watermarks);
+        StreamTotals totals = new StreamTotals(sink);
 
         LocalDate customersSince = watermark(connector, watermarks, CUSTOMERS);
         String customers = "Customer ne ''" + (customersSince == null ? "" : " and (LastChangeDate ge " + datetime(customersSince)
                 + " or CreationDate ge " + datetime(customersSince) + ")");
         Instant started = read(connector, CUSTOMERS, ErpPage.RecordType.DEBTOR, BUSINESS_PARTNERS,
-                query(customers, null, CUSTOMER_EXPANSION, "BusinessPartner"), extendedToAnyOf(companyCodes), sink);
+                query(customers, null, CUSTOMER_EXPANSION, "BusinessPartner"), extendedToAnyOf(companyCodes), totals, sink);
         next.put(CUSTOMERS, nextWatermark(connector, started));
 
         for (String companyCode : companyCodes) {
             read(connector, OPEN_ITEMS, ErpPage.RecordType.OPEN_ITEM, LINE_ITEMS,
-                    lineItems(companyCode, "IsCleared eq false"), record -> true, sink);
+                    lineItems(companyCode, "IsCleared eq false"), record -> true, totals, sink);
         }
 
         LocalDate clearedSince = watermark(connector, watermarks, CLEARED_ITEMS);
@@ -118,7 +120,8 @@ public class SapS4Source implements ErpSource {
         Instant clearedStarted = null;
         for (String companyCode : companyCodes) {
             Instant at = read(connector, CLEARED_ITEMS, ErpPage.RecordType.OPEN_ITEM, LINE_ITEMS,
-                    lineItems(companyCode, "IsCleared eq true and ClearingDate ge " + datetime(clearedSince)), record -> true, sink);
+                    lineItems(companyCode, "IsCleared eq true and ClearingDate ge " + datetime(clearedSince)),
+                    record -> true, totals, sink);
             clearedStarted = clearedStarted == null ? at : clearedStarted;
         }
         next.put(CLEARED_ITEMS, nextWatermark(connector, clearedStarted));
@@ -133,14 +136,15 @@ public class SapS4Source implements ErpSource {
     /**
      * Reads one query to its end and hands over each page's records that {@code wanted} keeps. Returns the
      * server's clock at the first answer (ours when it sent no Date), which the next watermark derives from.
+     * The first window asks {@code $inlinecount=allpages}: SAP's count of the query feeds the extract's progress.
      */
     private Instant read(ConnectorInstance connector, String stream, ErpPage.RecordType type, String resource,
-                         String query, Predicate<String> wanted, PageSink sink) {
+                         String query, Predicate<String> wanted, StreamTotals totals, PageSink sink) {
         String root = baseUrl(connector) + resource + "?" + query;
         int pageSize = connector.intProperty("pageSize");
         int skip = 0;
         int readInWindow = 0;
-        String url = window(root, pageSize, skip);
+        String url = window(root, pageSize, skip) + "&$inlinecount=allpages";
         Instant started = null;
         String firstOfLastWindow = null;
         int pages = 0;
@@ -148,6 +152,9 @@ public class SapS4Source implements ErpSource {
         while (url != null) {
             Page page = fetch(connector, url);
             started = started == null ? page.serverTime() : started;
+            if (pages == 0 && page.count() != null) {
+                totals.streamHolds(page.count());
+            }
             if (readInWindow == 0 && !page.records().isEmpty()) {
                 // a server that ignores $skip would serve the first window forever
                 if (page.records().get(0).equals(firstOfLastWindow)) {
@@ -174,6 +181,7 @@ public class SapS4Source implements ErpSource {
             }
         }
         log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream, handedOver, pages);
+        totals.streamRead(handedOver);
         return started != null ? started : clock.instant();
     }
 
@@ -205,7 +213,8 @@ public class SapS4Source implements ErpSource {
     Page readPage(ConnectorInstance connector, String url, String body, Instant serverTime) {
         String subject = "GET " + URI.create(url).getPath();
         JsonPageReader.ODataPage page = JsonPageReader.readOData(connector.id(), subject, body, Map.of());
-        return new Page(page.results().stream().map(JsonPageReader.RawElement::raw).toList(), page.next(), serverTime);
+        return new Page(page.results().stream().map(JsonPageReader.RawElement::raw).toList(), page.next(), page.count(),
+                serverTime);
     }
 
     /**
@@ -309,7 +318,10 @@ public class SapS4Source implements ErpSource {
         return connector.property("baseUrl").replaceAll("/+$", "");
     }
 
-    /** A page's records as SAP sent them, its __next link and the server's clock when it answered, if it said. */
-    record Page(List<String> records, String nextLink, Instant serverTime) {
+    /**
+     * A page's records as SAP sent them, its __next link, the query's count ({@code __count}) and the server's
+     * clock when it answered, each if it said.
+     */
+    record Page(List<String> records, String nextLink, Long count, Instant serverTime) {
     }
 }

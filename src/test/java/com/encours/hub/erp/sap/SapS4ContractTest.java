@@ -13,6 +13,7 @@ import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.FaultPlan.Fault;
 import com.encours.hub.sandbox.PartnerSandbox;
@@ -101,6 +102,30 @@ class SapS4ContractTest {
         String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
         assertThat(watermarks).as("open items have no watermark: all of them are read every time")
                 .containsExactlyInAnyOrderEntriesOf(Map.of(SapS4Source.CUSTOMERS, yesterday, SapS4Source.CLEARED_ITEMS, yesterday));
+    }
+
+    @Test
+    void eachQueryAnnouncesSapsCountForTheExtractsProgress() {
+        List<Long> announced = new ArrayList<>();
+        source.extract(connector(), Map.of(), new ErpSource.PageSink() {
+            @Override
+            public void accept(ErpPage page) {
+                pages.add(page);
+            }
+
+            @Override
+            public void expect(long records) {
+                announced.add(records);
+            }
+        });
+
+        // customers, then open and cleared items of each of the two company codes
+        assertThat(announced).hasSize(5).isSorted();
+        assertThat(announced.get(0)).as("every business partner that is a customer, counted by SAP")
+                .isEqualTo(portfolio.companies().size());
+        long handedOver = pages.stream().mapToLong(page -> page.records().size()).sum();
+        assertThat(announced.get(announced.size() - 1)).as("the last total is what the extract handed over")
+                .isEqualTo(handedOver);
     }
 
     @Test
