@@ -38,8 +38,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Plays an Odoo 19 database behind the External JSON-2 API: {@code POST /json/2/<model>/search_read} on
- * {@code res.partner} and {@code account.move}, with the bearer API key, the optional X-Odoo-Database
+ * Plays an Odoo 19 database behind the External JSON-2 API: {@code POST /json/2/<model>/search_read} and
+ * {@code search_count} on {@code res.partner} and {@code account.move}, with the bearer API key, the optional X-Odoo-Database
  * header, domains in Polish notation ({@code &}, {@code |}, {@code !} and {@code =, !=, <, <=, >, >=, in,
  * not in}), {@code order}, {@code limit} and {@code offset}, and Odoo's error object
  * ({@code name, message, arguments, context, debug}) with a 4xx/5xx status.
@@ -79,6 +79,7 @@ public class OdooSimulator implements SandboxSimulator {
     private final JsonMapper json = new JsonMapper();
     private final AtomicInteger apiRequests = new AtomicInteger();
     private final List<JsonNode> requestBodies = new CopyOnWriteArrayList<>();
+    private final AtomicInteger countRequests = new AtomicInteger();
     private final List<Row> injectedMoves = new CopyOnWriteArrayList<>();
     private final Instant partnersModified;
     private final List<Row> extraMoves;
@@ -104,6 +105,11 @@ public class OdooSimulator implements SandboxSimulator {
     /** search_read calls that reached the simulator, refused ones included (injected faults not included). */
     public int apiRequests() {
         return apiRequests.get();
+    }
+
+    /** search_count calls that reached the simulator, refused ones included. */
+    public int countRequests() {
+        return countRequests.get();
     }
 
     /** The JSON bodies of the search_read calls served, in order. */
@@ -161,7 +167,8 @@ public class OdooSimulator implements SandboxSimulator {
             error(exchange, 404, "werkzeug.exceptions.NotFound", "404 Not Found: The requested URL was not found on the server.");
             return;
         }
-        apiRequests.incrementAndGet();
+        boolean counting = api.group(2).equals("search_count");
+        (counting ? countRequests : apiRequests).incrementAndGet();
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "bearer ", 0, 7)
                 || !API_KEY.equals(authorization.substring(7).trim())) {
@@ -183,8 +190,9 @@ public class OdooSimulator implements SandboxSimulator {
             error(exchange, 404, "werkzeug.exceptions.NotFound", "404 Not Found: model " + model + " not found");
             return;
         }
-        if (!api.group(2).equals("search_read")) {
-            error(exchange, 404, "werkzeug.exceptions.NotFound", "404 Not Found: the sandbox serves search_read only");
+        if (!counting && !api.group(2).equals("search_read")) {
+            error(exchange, 404, "werkzeug.exceptions.NotFound",
+                    "404 Not Found: the sandbox serves search_read and search_count only");
             return;
         }
         JsonNode body;
@@ -198,9 +206,13 @@ public class OdooSimulator implements SandboxSimulator {
             error(exchange, 400, "werkzeug.exceptions.BadRequest", "400 Bad Request: the body is not a JSON object");
             return;
         }
-        requestBodies.add(body);
         try {
-            searchRead(exchange, model, body);
+            if (counting) {
+                searchCount(exchange, model, body);
+            } else {
+                requestBodies.add(body);
+                searchRead(exchange, model, body);
+            }
         } catch (OdooError e) {
             error(exchange, 422, e.exception, e.getMessage());
         }
@@ -242,6 +254,20 @@ public class OdooSimulator implements SandboxSimulator {
         }
         out.write(']');
         send(exchange, 200, out.toByteArray());
+    }
+
+    /** search_count: the number of records the domain matches, as a bare JSON number. */
+    private void searchCount(HttpExchange exchange, String model, JsonNode body) throws IOException {
+        for (var names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("domain") && !name.equals("context") && !name.equals("limit")) {
+                throw new OdooError("builtins.TypeError",
+                        "BaseModel.search_count() got an unexpected keyword argument '" + name + "'");
+            }
+        }
+        List<Row> rows = model.equals("res.partner") ? partners() : moves();
+        long count = rows.stream().filter(domain(body.path("domain"))).count();
+        send(exchange, 200, Long.toString(count).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Set<String> knownFields(String model) {

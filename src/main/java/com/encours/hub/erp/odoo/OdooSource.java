@@ -8,6 +8,7 @@ import com.encours.hub.erp.ErpPage;
 import com.encours.hub.erp.ErpRequests;
 import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.JsonPageReader;
+import com.encours.hub.erp.StreamTotals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,10 +97,11 @@ public class OdooSource implements ErpSource {
     public Map<String, String> extract(ConnectorInstance connector, Map<String, String> watermarks, PageSink sink) {
         long[] companies = companyIds(connector);
         Map<String, String> next = new LinkedHashMap<>(watermarks);
+        StreamTotals totals = new StreamTotals(sink);
         read(connector, new Stream(PARTNERS, ErpPage.RecordType.DEBTOR, PARTNER_FIELDS, partnerScope(), companies),
-                watermarks.get(PARTNERS), sink).ifPresent(position -> next.put(PARTNERS, position));
+                watermarks.get(PARTNERS), totals, sink).ifPresent(position -> next.put(PARTNERS, position));
         read(connector, new Stream(MOVES, ErpPage.RecordType.OPEN_ITEM, MOVE_FIELDS, moveScope(companies), companies),
-                watermarks.get(MOVES), sink).ifPresent(position -> next.put(MOVES, position));
+                watermarks.get(MOVES), totals, sink).ifPresent(position -> next.put(MOVES, position));
         return next;
     }
 
@@ -125,21 +127,30 @@ public class OdooSource implements ErpSource {
     /**
      * Reads one model and returns its next watermark: the last (second, id) read, but never later than the
      * server's clock at the first page minus the late-commit window, so that a posting committed after
-     * its write_date is read by the next extract (the ledger ignores the unchanged rest).
+     * its write_date is read by the next extract (the ledger ignores the unchanged rest). When the first page
+     * is full, search_count tells how many records are coming, for the extract's progress.
      */
-    private Optional<String> read(ConnectorInstance connector, Stream stream, String watermark, PageSink sink) {
+    private Optional<String> read(ConnectorInstance connector, Stream stream, String watermark, StreamTotals totals,
+                                  PageSink sink) {
         Position since = watermark == null || watermark.isBlank() ? null : Position.parse(connector, stream.model(), watermark);
         int limit = connector.intProperty("pageSize");
         Reader reader = new Reader(connector, stream, limit, sink);
         Position at = since;
+        boolean counted = false;
         while (true) {
             if (at != null) {
                 at = reader.restOfSecond(at);
             }
-            Page page = reader.fetch(at == null ? List.of()
-                    : List.of(condition("write_date", ">=", text(at.second().plusSeconds(1)))), "write_date asc, id asc");
+            List<ArrayNode> after = at == null ? List.of()
+                    : List.of(condition("write_date", ">=", text(at.second().plusSeconds(1))));
+            Page page = reader.fetch(after, "write_date asc, id asc");
             if (page.records().isEmpty()) {
                 break;
+            }
+            if (!counted && page.records().size() == limit) {
+                // what the rest of the last second gave, and what is still to come
+                reader.count(after).ifPresent(coming -> totals.streamHolds(reader.handedOver + coming));
+                counted = true;
             }
             Optional<LocalDateTime> lastSeen = page.lastSecond();
             if (page.records().size() < limit) {
@@ -157,6 +168,7 @@ public class OdooSource implements ErpSource {
         }
         log.info("{}: {} read, {} records handed over in {} pages", connector.id(), stream.model(), reader.handedOver,
                 reader.pages);
+        totals.streamRead(reader.handedOver);
         if (at == null) {
             return Optional.empty();
         }
@@ -227,18 +239,12 @@ public class OdooSource implements ErpSource {
         }
 
         Page fetch(List<ArrayNode> cursor, String order) {
-            // terms side by side are AND-ed; the scope's own "|" takes its next two terms only
-            ArrayNode domain = nodes.arrayNode().addAll(stream.scope());
-            cursor.forEach(domain::add);
-            ObjectNode body = nodes.objectNode();
-            body.set("domain", domain);
+            ObjectNode body = query(cursor);
             ArrayNode fields = body.putArray("fields");
             stream.fields().forEach(fields::add);
             body.put("limit", limit);
             body.put("order", order);
-            ArrayNode companies = body.putObject("context").putArray("allowed_company_ids");
-            Arrays.stream(stream.companies()).forEach(companies::add);
-            HttpResponse<String> response = post(connector, stream.model(), body);
+            HttpResponse<String> response = post(connector, stream.model(), "search_read", body);
             if (serverTime == null) {
                 serverTime = response.headers().firstValue("Date").map(ErpRequests::httpDate)
                         .map(instant -> LocalDateTime.ofInstant(instant, ZoneOffset.UTC))
@@ -246,6 +252,33 @@ public class OdooSource implements ErpSource {
             }
             pages++;
             return readPage(connector, stream.model(), response.body());
+        }
+
+        /**
+         * How many records of the stream are at or after the cursor, as search_count says; empty when it answers
+         * something else than a number (the extract goes on, its progress without a percentage).
+         */
+        Optional<Long> count(List<ArrayNode> cursor) {
+            String answer = post(connector, stream.model(), "search_count", query(cursor)).body();
+            try {
+                return Optional.of(Long.parseLong(answer == null ? "" : answer.trim()));
+            } catch (NumberFormatException e) {
+                log.warn("{}: search_count on {} answered something else than a number; no total for the progress",
+                        connector.id(), stream.model());
+                return Optional.empty();
+            }
+        }
+
+        /** The stream's domain, the cursor's terms after it, and the companies allowed. */
+        private ObjectNode query(List<ArrayNode> cursor) {
+            // terms side by side are AND-ed; the scope's own "|" takes its next two terms only
+            ArrayNode domain = nodes.arrayNode().addAll(stream.scope());
+            cursor.forEach(domain::add);
+            ObjectNode body = nodes.objectNode();
+            body.set("domain", domain);
+            ArrayNode companies = body.putObject("context").putArray("allowed_company_ids");
+            Arrays.stream(stream.companies()).forEach(companies::add);
+            return body;
         }
 
         void handOver(List<RawRecord> records) {
@@ -257,8 +290,8 @@ public class OdooSource implements ErpSource {
         }
     }
 
-    private HttpResponse<String> post(ConnectorInstance connector, String model, ObjectNode body) {
-        String url = connector.property("baseUrl").replaceAll("/+$", "") + "/json/2/" + model + "/search_read";
+    private HttpResponse<String> post(ConnectorInstance connector, String model, String method, ObjectNode body) {
+        String url = connector.property("baseUrl").replaceAll("/+$", "") + "/json/2/" + model + "/" + method;
         String database = connector.property("database");
         String apiKey = connector.property("apiKey");
         byte[] payload;

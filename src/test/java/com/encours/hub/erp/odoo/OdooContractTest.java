@@ -13,6 +13,7 @@ import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
+import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.FaultPlan.Fault;
 import com.encours.hub.sandbox.OdooSimulator;
@@ -151,6 +152,28 @@ class OdooContractTest {
     }
 
     @Test
+    void eachModelAnnouncesOdoosCountForTheExtractsProgress() {
+        List<Long> announced = new ArrayList<>();
+        source.extract(connector(), Map.of(), new ErpSource.PageSink() {
+            @Override
+            public void accept(ErpPage page) {
+                pages.add(page);
+            }
+
+            @Override
+            public void expect(long records) {
+                announced.add(records);
+            }
+        });
+
+        assertThat(announced).as("partners, then moves").hasSize(2);
+        assertThat(announced.get(0)).isEqualTo(SandboxPortfolio.COMPANIES);
+        long handedOver = pages.stream().mapToLong(page -> page.records().size()).sum();
+        assertThat(announced.get(1)).as("the last total is what the extract handed over").isEqualTo(handedOver);
+        assertThat(odoo.countRequests()).as("one search_count per model whose first page is full").isEqualTo(2);
+    }
+
+    @Test
     void nextExtractReadsOnlyWhatChangedSinceTheWatermark() {
         Map<String, String> watermarks = source.extract(connector(), Map.of(), pages::add);
         pages.clear();
@@ -265,7 +288,7 @@ class OdooContractTest {
         String samePageEveryTime = IntStream.rangeClosed(1, PAGE_SIZE)
                 .mapToObj(id -> "{\"id\":" + id + ",\"write_date\":\"2026-11-02 09:14:27\"}")
                 .collect(Collectors.joining(",", "[", "]"));
-        odoo.faults().always(Fault.status(200).onRequestsContaining("/account.move/").withBody(samePageEveryTime));
+        odoo.faults().always(Fault.status(200).onRequestsContaining("/account.move/search_read").withBody(samePageEveryTime));
 
         assertThatThrownBy(() -> source.extract(connector(), Map.of(), pages::add))
                 .isInstanceOfSatisfying(PartnerException.class, e -> {
