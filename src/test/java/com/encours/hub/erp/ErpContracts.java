@@ -67,6 +67,21 @@ public final class ErpContracts {
     }
 
     /** The hub's HTTP client, with a meter registry of its own. */
+    /** A sink that keeps the pages in {@code pages} and every total the source announces in {@code announced}. */
+    public static ErpSource.PageSink recording(List<ErpPage> pages, List<Long> announced) {
+        return new ErpSource.PageSink() {
+            @Override
+            public void accept(ErpPage page) {
+                pages.add(page);
+            }
+
+            @Override
+            public void expect(long records) {
+                announced.add(records);
+            }
+        };
+    }
+
     public static PartnerHttp partnerHttp() {
         return new PartnerHttp(new SimpleMeterRegistry());
     }

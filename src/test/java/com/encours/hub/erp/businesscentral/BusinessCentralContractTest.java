@@ -12,7 +12,6 @@ import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
-import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.BusinessCentralSimulator;
 import com.encours.hub.sandbox.FaultPlan.Fault;
@@ -112,17 +111,7 @@ class BusinessCentralContractTest {
     @Test
     void eachStreamAnnouncesItsTotalForTheExtractsProgress() {
         List<Long> announced = new ArrayList<>();
-        source.extract(connector(), Map.of(), new ErpSource.PageSink() {
-            @Override
-            public void accept(ErpPage page) {
-                pages.add(page);
-            }
-
-            @Override
-            public void expect(long records) {
-                announced.add(records);
-            }
-        });
+        source.extract(connector(), Map.of(), ErpContracts.recording(pages, announced));
 
         int customers = portfolio.companies().size();
         // invoices read include the drafts (@odata.count counts the collection), handed over without them

@@ -13,7 +13,6 @@ import com.encours.hub.core.partner.PartnerAuthenticationException;
 import com.encours.hub.core.partner.PartnerException;
 import com.encours.hub.erp.ErpContracts;
 import com.encours.hub.erp.ErpPage;
-import com.encours.hub.erp.ErpSource;
 import com.encours.hub.erp.ErpPage.RecordType;
 import com.encours.hub.sandbox.FaultPlan.Fault;
 import com.encours.hub.sandbox.PartnerSandbox;
@@ -107,17 +106,7 @@ class SapS4ContractTest {
     @Test
     void eachQueryAnnouncesSapsCountForTheExtractsProgress() {
         List<Long> announced = new ArrayList<>();
-        source.extract(connector(), Map.of(), new ErpSource.PageSink() {
-            @Override
-            public void accept(ErpPage page) {
-                pages.add(page);
-            }
-
-            @Override
-            public void expect(long records) {
-                announced.add(records);
-            }
-        });
+        source.extract(connector(), Map.of(), ErpContracts.recording(pages, announced));
 
         // customers, then open and cleared items of each of the two company codes
         assertThat(announced).hasSize(5).isSorted();
