@@ -21,6 +21,13 @@ public record ConnectorInstance(String id, ConnectorDescriptor descriptor, boole
         return descriptor.spec().protocol();
     }
 
+    /** Fails unless this connector speaks {@code expected}: a client handed another partner's connector. */
+    public void requireProtocol(String expected) {
+        if (!expected.equals(protocol())) {
+            throw new IllegalArgumentException(id + " speaks " + protocol() + ", not " + expected);
+        }
+    }
+
     public String property(String name) {
         if (!descriptor.spec().definition().properties().containsKey(name)) {
             throw new IllegalArgumentException(descriptor.file() + " declares no property '" + name + "'");

@@ -377,9 +377,7 @@ public class CompanywebClient implements BureauClient, BureauMonitoring {
     }
 
     private static void checkProtocol(ConnectorInstance connector) {
-        if (!PROTOCOL.equals(connector.protocol())) {
-            throw new IllegalArgumentException(connector.id() + " speaks " + connector.protocol() + ", not " + PROTOCOL);
-        }
+        connector.requireProtocol(PROTOCOL);
     }
 
     private CxfEndpoint endpoint(ConnectorInstance connector) {

@@ -102,9 +102,7 @@ public class CreditsafeClient implements BureauClient, BureauMonitoring {
 
     @Override
     public CreditAssessment assess(ConnectorInstance connector, Debtor debtor) {
-        if (!PROTOCOL.equals(connector.protocol())) {
-            throw new IllegalArgumentException(connector.id() + " speaks " + connector.protocol() + ", not " + PROTOCOL);
-        }
+        connector.requireProtocol(PROTOCOL);
         Lookup lookup = find(connector, debtor);
         Instant fetchedAt = clock.instant();
         if (lookup.chosen() == null) {
@@ -118,9 +116,7 @@ public class CreditsafeClient implements BureauClient, BureauMonitoring {
 
     @Override
     public List<BureauAlert> changesSince(ConnectorInstance connector, Instant since) {
-        if (!PROTOCOL.equals(connector.protocol())) {
-            throw new IllegalArgumentException(connector.id() + " speaks " + connector.protocol() + ", not " + PROTOCOL);
-        }
+        connector.requireProtocol(PROTOCOL);
         List<BureauAlert> alerts = new ArrayList<>();
         for (int page = 0; ; page++) {
             HttpResponse<String> response = get(connector, "/monitoring/notificationEvents?startDate=" + encode(since.toString())

@@ -94,9 +94,7 @@ public class DnbDirectPlusClient implements BureauClient {
 
     @Override
     public CreditAssessment assess(ConnectorInstance connector, Debtor debtor) {
-        if (!PROTOCOL.equals(connector.protocol())) {
-            throw new IllegalArgumentException(connector.id() + " speaks " + connector.protocol() + ", not " + PROTOCOL);
-        }
+        connector.requireProtocol(PROTOCOL);
         Match match = match(connector, debtor);
         Instant fetchedAt = clock.instant();
         if (match.duns() == null) {

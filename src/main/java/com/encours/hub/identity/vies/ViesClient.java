@@ -82,9 +82,7 @@ public class ViesClient {
      * @throws ViesException when VIES answers a fault, cannot be reached, or answers something else
      */
     public Map<String, String> check(ConnectorInstance connector, VatNumber number, VatNumber requester) {
-        if (!PROTOCOL.equals(connector.protocol())) {
-            throw new IllegalArgumentException(connector.id() + " speaks " + connector.protocol() + ", not " + PROTOCOL);
-        }
+        connector.requireProtocol(PROTOCOL);
         RetryPolicy policy = RetryPolicy.of(connector.descriptor().spec().retry());
         for (int attempt = 1; ; attempt++) {
             try {
