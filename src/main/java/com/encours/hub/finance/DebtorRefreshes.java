@@ -9,7 +9,6 @@ import com.encours.hub.core.broker.HubMessages;
 import com.encours.hub.core.ledger.DebtorChanges;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Destination;
-import jakarta.jms.TextMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
@@ -80,13 +79,8 @@ public class DebtorRefreshes implements DebtorChanges {
 
     /** Outside any input (monitoring, the daily refresh): each ledger group's message is committed on its own. */
     public void request(Collection<String> debtorKeys, String causeId) {
-        messages(debtorKeys, causeId).forEach(message -> ownTransaction.send(queue, session -> {
-            TextMessage out = session.createTextMessage(message.body());
-            for (Map.Entry<String, ?> property : message.properties().entrySet()) {
-                out.setObjectProperty(property.getKey(), property.getValue());
-            }
-            return out;
-        }));
+        messages(debtorKeys, causeId).forEach(message -> ownTransaction.send(queue,
+                session -> ConsumerTransaction.textMessage(session, message.body(), message.properties())));
     }
 
     private record Outgoing(String body, Map<String, ?> properties) {

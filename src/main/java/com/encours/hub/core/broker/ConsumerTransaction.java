@@ -2,6 +2,8 @@ package com.encours.hub.core.broker;
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
@@ -33,12 +35,15 @@ public class ConsumerTransaction {
             throw new IllegalStateException("messages must be sent in the transaction that consumes the input "
                     + "(is camel.component.jms.expose-listener-session true?)");
         }
-        template.send(destination, session -> {
-            TextMessage out = session.createTextMessage(body);
-            for (Map.Entry<String, ?> property : properties.entrySet()) {
-                out.setObjectProperty(property.getKey(), property.getValue());
-            }
-            return out;
-        });
+        template.send(destination, session -> textMessage(session, body, properties));
+    }
+
+    /** A text message with these JMS properties, as the hub sends its messages in or outside an input's transaction. */
+    public static TextMessage textMessage(Session session, String body, Map<String, ?> properties) throws JMSException {
+        TextMessage out = session.createTextMessage(body);
+        for (Map.Entry<String, ?> property : properties.entrySet()) {
+            out.setObjectProperty(property.getKey(), property.getValue());
+        }
+        return out;
     }
 }
